@@ -1,0 +1,90 @@
+package dev.segments.compute;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segments.config.SegmentsConfig;
+import dev.segments.db.Locks;
+import dev.segments.rule.Rule;
+import dev.segments.rule.RuleParser;
+import dev.segments.segment.SegmentStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs full computes. Each job runs in one transaction that holds the job's row lock (so no other
+ * instance runs it too) and the segment's exclusive lock (so no per-user evaluation of that segment
+ * interleaves with it); the rule is read inside that transaction, so it is always the saved one.
+ */
+@ApplicationScoped
+public class ComputeRunner {
+
+    private static final Logger LOG = Logger.getLogger(ComputeRunner.class);
+
+    private final Pool pool;
+    private final JobStore jobs;
+    private final SegmentStore segments;
+    private final ObjectMapper json;
+    private final SegmentsConfig config;
+
+    public ComputeRunner(Pool pool, JobStore jobs, SegmentStore segments, ObjectMapper json, SegmentsConfig config) {
+        this.pool = pool;
+        this.jobs = jobs;
+        this.segments = segments;
+        this.json = json;
+        this.config = config;
+    }
+
+    /** Starts the jobs one after another, in the given (dependency) order, without waiting for them. */
+    public void runInBackground(List<Long> jobIds) {
+        runAll(jobIds).subscribe().with(done -> { }, failure -> LOG.error("Compute chain failed", failure));
+    }
+
+    public Uni<Void> runAll(List<Long> jobIds) {
+        return Multi.createFrom().iterable(jobIds)
+                .onItem().transformToUniAndConcatenate(this::run)
+                .collect().last().replaceWithVoid();
+    }
+
+    /** Runs one queued job; a job already done or taken by another instance is left alone. */
+    public Uni<Void> run(long jobId) {
+        return pool.withTransaction(conn -> jobs.claim(conn, jobId)
+                        .chain(segmentId -> segmentId.isPresent()
+                                ? compute(conn, jobId, segmentId.get())
+                                : Uni.createFrom().voidItem()))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.errorf(failure, "Compute job %d failed", jobId);
+                    return pool.withTransaction(conn -> jobs.fail(conn, jobId, describe(failure)));
+                });
+    }
+
+    private Uni<Void> compute(SqlConnection conn, long jobId, long segmentId) {
+        long timeoutMs = config.limits().computeTimeout().toMillis();
+        return conn.query("SET LOCAL statement_timeout = " + timeoutMs).execute()
+                .chain(() -> conn.preparedQuery("UPDATE segment_compute_job SET started_at = clock_timestamp() WHERE id = $1")
+                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(jobId)))
+                .chain(() -> Locks.segmentExclusive(conn, segmentId))
+                .chain(() -> segments.rules(conn, segmentId))
+                .chain(rules -> rules.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : MembershipDiff.apply(conn, segmentId, parse(rules), jobId, null)
+                                .chain(counts -> jobs.complete(conn, jobId, counts)));
+    }
+
+    private Rule parse(Optional<String> rules) {
+        try {
+            return RuleParser.parse(json.readTree(rules.orElseThrow()), "/rules");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Stored rule is not valid JSON", e);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.segments.compute;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for {@code segment_compute_job}: the audit log of every compute and the queue of full computes. */
+@ApplicationScoped
+public class JobStore {
+
+    private static final String COLUMNS = """
+            id, segment_id, triggered_by, kind, status, started_at, completed_at, users_evaluated,
+            added_count, removed_count, member_count, error""";
+
+    /** A full compute waiting to run: it stays {@code running} until it completes or fails. */
+    public Uni<Long> queueFull(SqlClient db, long segmentId, Trigger trigger) {
+        return db.preparedQuery("INSERT INTO segment_compute_job (segment_id, triggered_by, kind) VALUES ($1, $2, 'full') RETURNING id")
+                .execute(Tuple.of(segmentId, trigger.wire()))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * Takes a queued job for this transaction: answers its segment id, or empty when the job is done,
+     * gone, or already being run by another transaction (the row lock is held until commit).
+     */
+    public Uni<Optional<Long>> claim(SqlClient db, long jobId) {
+        return db.preparedQuery("""
+                SELECT segment_id FROM segment_compute_job
+                WHERE id = $1 AND kind = 'full' AND status = 'running' FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(jobId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+    }
+
+    public Uni<Void> complete(SqlClient db, long jobId, DiffCounts counts) {
+        return db.preparedQuery("""
+                UPDATE segment_compute_job SET status = 'completed', completed_at = clock_timestamp(),
+                       users_evaluated = $2, added_count = $3, removed_count = $4, member_count = $5
+                WHERE id = $1""")
+                .execute(Tuple.of(jobId, counts.usersEvaluated(), counts.added(), counts.removed(), counts.memberCount()))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> fail(SqlClient db, long jobId, String error) {
+        return db.preparedQuery("""
+                UPDATE segment_compute_job SET status = 'failed', completed_at = clock_timestamp(), error = $2
+                WHERE id = $1 AND status = 'running'""")
+                .execute(Tuple.of(jobId, error))
+                .replaceWithVoid();
+    }
+
+    /** Opens the job row of one segment's share of an incremental pass. */
+    public Uni<Long> startIncremental(SqlClient db, long segmentId, Trigger trigger) {
+        return db.preparedQuery("""
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind) VALUES ($1, $2, 'incremental') RETURNING id""")
+                .execute(Tuple.of(segmentId, trigger.wire()))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Closes an incremental job row: kept when it changed memberships, dropped when it changed nothing. */
+    public Uni<Boolean> finishIncremental(SqlClient db, long jobId, long users, long added, long removed) {
+        if (added + removed == 0) {
+            return db.preparedQuery("DELETE FROM segment_compute_job WHERE id = $1").execute(Tuple.of(jobId)).replaceWith(false);
+        }
+        return db.preparedQuery("""
+                UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(),
+                       users_evaluated = $2, added_count = $3, removed_count = $4,
+                       member_count = (SELECT count(*) FROM segment_membership m
+                                       WHERE m.segment_id = j.segment_id AND m.removed_at IS NULL)
+                WHERE id = $1""")
+                .execute(Tuple.of(jobId, users, added, removed)).replaceWith(true);
+    }
+
+    /** Jobs left running by an instance that stopped: not locked by anyone and older than the grace period. */
+    public Uni<List<Long>> orphaned(SqlClient db, int graceSeconds) {
+        return db.preparedQuery("""
+                SELECT id FROM segment_compute_job
+                WHERE kind = 'full' AND status = 'running' AND started_at < now() - make_interval(secs => $1)
+                ORDER BY id LIMIT 100""")
+                .execute(Tuple.of(graceSeconds))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getLong(0)));
+                    return ids;
+                });
+    }
+
+    public Uni<Optional<JobView>> find(SqlClient db, long id) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM segment_compute_job WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toView(rows.iterator().next())));
+    }
+
+    public Uni<List<JobView>> forSegment(SqlClient db, long segmentId, int limit) {
+        return db.preparedQuery("SELECT " + COLUMNS + " FROM segment_compute_job WHERE segment_id = $1 ORDER BY id DESC LIMIT $2")
+                .execute(Tuple.of(segmentId, limit))
+                .map(rows -> {
+                    List<JobView> jobs = new ArrayList<>();
+                    rows.forEach(row -> jobs.add(toView(row)));
+                    return jobs;
+                });
+    }
+
+    private static JobView toView(Row row) {
+        return new JobView(row.getLong(0), row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                row.getOffsetDateTime(5).toInstant(),
+                row.getOffsetDateTime(6) == null ? null : row.getOffsetDateTime(6).toInstant(),
+                row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10), row.getString(11));
+    }
+}

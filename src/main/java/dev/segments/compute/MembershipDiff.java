@@ -1,0 +1,71 @@
+package dev.segments.compute;
+
+import dev.segments.rule.Rule;
+import dev.segments.rule.SqlCompiler;
+import dev.segments.rule.SqlParams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One set-based statement that brings a segment's membership in line with its rule: it evaluates the
+ * compiled rule over the snapshots (all of them, or only the given users), compares with the open
+ * memberships, writes joins and leaves with their membership events, and counts them. A segment whose
+ * membership is already right is not written at all.
+ */
+final class MembershipDiff {
+
+    private MembershipDiff() {
+    }
+
+    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId, Long[] users) {
+        boolean restricted = users != null;
+        List<Object> args = new ArrayList<>(List.of(segmentId, jobId));
+        if (restricted) {
+            args.add(users);
+        }
+        SqlParams params = new SqlParams(args.size() + 1);
+        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
+        args.addAll(params.values());
+        String onlyTargetUsers = restricted ? "s.user_id = ANY($3::bigint[]) AND " : "";
+        String onlyMemberUsers = restricted ? " AND m.user_id = ANY($3::bigint[])" : "";
+        String sql = """
+                WITH target AS MATERIALIZED (
+                    SELECT s.user_id FROM user_attribute_snapshot s WHERE %s(%s)
+                ), cur AS MATERIALIZED (
+                    SELECT m.user_id FROM segment_membership m
+                    WHERE m.segment_id = $1::bigint AND m.removed_at IS NULL%s
+                ), joins AS (
+                    INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at)
+                    SELECT $1::bigint, t.user_id, now(), NULL FROM target t
+                    WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.user_id = t.user_id)
+                    ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = EXCLUDED.added_at, removed_at = NULL
+                    RETURNING m.user_id
+                ), leaves AS (
+                    UPDATE segment_membership m SET removed_at = now()
+                    WHERE m.user_id IN (SELECT c.user_id FROM cur c
+                                        WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.user_id = c.user_id))
+                      AND m.segment_id = $1 AND m.removed_at IS NULL
+                    RETURNING m.user_id
+                ), logged AS (
+                    INSERT INTO membership_event (user_id, segment_id, kind, cause, job_id)
+                    SELECT user_id, $1::bigint, 'join', 'job', $2::bigint FROM joins
+                    UNION ALL
+                    SELECT user_id, $1::bigint, 'leave', 'job', $2::bigint FROM leaves
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM joins), (SELECT count(*) FROM leaves), (SELECT count(*) FROM cur),
+                       (SELECT count(*) FROM logged)
+                """.formatted(onlyTargetUsers, where, onlyMemberUsers);
+        return db.preparedQuery(sql).execute(Tuple.tuple(args)).map(rows -> {
+            Row row = rows.iterator().next();
+            long added = row.getLong(0);
+            long removed = row.getLong(1);
+            Long evaluated = restricted ? (long) users.length : null;
+            return new DiffCounts(evaluated, added, removed, row.getLong(2) + added - removed);
+        });
+    }
+}

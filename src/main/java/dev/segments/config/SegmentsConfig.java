@@ -1,0 +1,58 @@
+package dev.segments.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The application's own settings (prefix {@code segments}); every one has a sensible default. */
+@ConfigMapping(prefix = "segments")
+public interface SegmentsConfig {
+
+    /** The scheduled dirty-user pass. */
+    Incremental incremental();
+
+    /** The scheduled full recompute (correctness sweep). */
+    Sweep sweep();
+
+    /** Demo data loaded into an empty database. */
+    Demo demo();
+
+    /** Limits on request bodies. */
+    Limits limits();
+
+    interface Incremental {
+        /** How often the dirty-user pass runs, e.g. {@code 30s}; {@code off} disables the schedule. */
+        @WithDefault("30s")
+        String every();
+
+        /** Users claimed per transaction by the dirty-user pass. */
+        @WithDefault("5000")
+        int batchSize();
+    }
+
+    interface Sweep {
+        /** Cron expression (Quartz syntax) of the nightly full recompute; {@code off} disables it. */
+        @WithDefault("0 30 3 * * ?")
+        String cron();
+    }
+
+    interface Demo {
+        /** Load demo users and segments when the database has no segment and no user yet. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Number of synthetic users in the demo data. */
+        @WithDefault("100000")
+        int users();
+    }
+
+    interface Limits {
+        /** Maximum number of events in one {@code POST /api/v1/events} request. */
+        @WithDefault("10000")
+        int eventsPerRequest();
+
+        /** How long a full compute of one segment may run before it is cancelled and marked failed. */
+        @WithDefault("30m")
+        Duration computeTimeout();
+    }
+}

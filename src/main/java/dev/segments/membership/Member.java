@@ -1,0 +1,7 @@
+package dev.segments.membership;
+
+import java.time.Instant;
+
+/** A current member of a segment. */
+public record Member(long userId, Instant addedAt) {
+}

@@ -1,0 +1,102 @@
+package dev.segments.membership;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** SQL for current memberships and the membership event log, for per-user writes and reads. */
+@ApplicationScoped
+public class MembershipStore {
+
+    /** The segments each of these users is currently a member of. */
+    public Uni<Map<Long, Set<Long>>> openSegments(SqlClient db, Long[] userIds) {
+        return db.preparedQuery("""
+                SELECT user_id, segment_id FROM segment_membership
+                WHERE user_id = ANY($1::bigint[]) AND removed_at IS NULL""")
+                .execute(Tuple.of((Object) userIds))
+                .map(rows -> {
+                    Map<Long, Set<Long>> open = new HashMap<>();
+                    rows.forEach(row -> open.computeIfAbsent(row.getLong(0), k -> new HashSet<>()).add(row.getLong(1)));
+                    return open;
+                });
+    }
+
+    /** Writes joins (opening or reopening the row) and leaves, each with its membership event. */
+    public Uni<Void> write(SqlClient db, List<MembershipChange> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<MembershipChange> joins = changes.stream().filter(MembershipChange::join).toList();
+        List<MembershipChange> leaves = changes.stream().filter(c -> !c.join()).toList();
+        return db.preparedQuery("""
+                        INSERT INTO segment_membership (segment_id, user_id, added_at, removed_at)
+                        SELECT s, u, now(), NULL FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
+                        ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = now(), removed_at = NULL""")
+                .execute(Tuple.of(segmentIds(joins), userIds(joins)))
+                .chain(() -> db.preparedQuery("""
+                        UPDATE segment_membership m SET removed_at = now()
+                        FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
+                        WHERE m.segment_id = x.s AND m.user_id = x.u AND m.removed_at IS NULL""")
+                        .execute(Tuple.of(segmentIds(leaves), userIds(leaves))))
+                .chain(() -> db.preparedQuery("""
+                        INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id)
+                        SELECT u, s, k, 'event', e FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
+                            AS x(u, s, k, e)""")
+                        .execute(Tuple.of(userIds(changes), segmentIds(changes),
+                                changes.stream().map(c -> c.join() ? "join" : "leave").toArray(String[]::new),
+                                changes.stream().map(MembershipChange::eventId).toArray(String[]::new))))
+                .replaceWithVoid();
+    }
+
+    /** One page of a segment's current members, ordered by user id. */
+    public Uni<List<Member>> members(SqlClient db, long segmentId, long afterUserId, int limit) {
+        return db.preparedQuery("""
+                SELECT user_id, added_at FROM segment_membership
+                WHERE segment_id = $1 AND removed_at IS NULL AND user_id > $2
+                ORDER BY user_id LIMIT $3""")
+                .execute(Tuple.of(segmentId, afterUserId, limit))
+                .map(rows -> {
+                    List<Member> members = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        members.add(new Member(row.getLong(0), row.getOffsetDateTime(1).toInstant()));
+                    }
+                    return members;
+                });
+    }
+
+    /** A user's current segments with their names and since when. */
+    public Uni<List<UserSegment>> segmentsOf(SqlClient db, long userId) {
+        return db.preparedQuery("""
+                SELECT m.segment_id, s.name, m.added_at FROM segment_membership m JOIN segment s ON s.id = m.segment_id
+                WHERE m.user_id = $1 AND m.removed_at IS NULL ORDER BY m.segment_id""")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    List<UserSegment> segments = new ArrayList<>();
+                    for (Row row : rows) {
+                        segments.add(new UserSegment(row.getLong(0), row.getString(1), row.getOffsetDateTime(2).toInstant()));
+                    }
+                    return segments;
+                });
+    }
+
+    /** A segment a user is currently in. */
+    public record UserSegment(long segmentId, String name, Instant addedAt) {
+    }
+
+    private static Long[] userIds(List<MembershipChange> changes) {
+        return changes.stream().map(MembershipChange::userId).toArray(Long[]::new);
+    }
+
+    private static Long[] segmentIds(List<MembershipChange> changes) {
+        return changes.stream().map(MembershipChange::segmentId).toArray(Long[]::new);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.segments.membership.rest;
+
+import dev.segments.api.Params;
+import dev.segments.membership.Member;
+import dev.segments.membership.MembershipStore;
+import dev.segments.problem.ProblemException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A segment's current members: JSON pages and a CSV stream of constant memory. */
+@Path("/api/v1/segments/{id}")
+public class MemberResource {
+
+    private static final int CSV_PAGE = 10_000;
+
+    private final Pool pool;
+    private final MembershipStore memberships;
+
+    public MemberResource(Pool pool, MembershipStore memberships) {
+        this.pool = pool;
+        this.memberships = memberships;
+    }
+
+    @GET
+    @Path("/members")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, Object>> members(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("after") String after) {
+        long segmentId = Params.id(id, "id");
+        int size = Params.limit(limit, 100, 10_000);
+        long cursor = Params.after(after);
+        return pool.withConnection(conn -> requireSegment(conn, segmentId)
+                .chain(() -> memberships.members(conn, segmentId, cursor, size)))
+                .map(members -> {
+                    Map<String, Object> body = new HashMap<>();
+                    body.put("members", members);
+                    body.put("next_after", members.size() == size ? members.get(members.size() - 1).userId() : null);
+                    return body;
+                });
+    }
+
+    @GET
+    @Path("/members.csv")
+    @Produces("text/csv")
+    public Multi<String> csv(@PathParam("id") String id) {
+        long segmentId = Params.id(id, "id");
+        AtomicLong last = new AtomicLong(0);
+        Multi<String> rows = Multi.createBy().repeating()
+                .uni(() -> pool.withConnection(conn -> memberships.members(conn, segmentId, last.get(), CSV_PAGE)))
+                .whilst(page -> page.size() == CSV_PAGE && remember(last, page))
+                .filter(page -> !page.isEmpty())
+                .map(MemberResource::toCsv);
+        return pool.withConnection(conn -> requireSegment(conn, segmentId))
+                .onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
+                        .streams(Multi.createFrom().item("user_id,added_at\n"), rows));
+    }
+
+    private static boolean remember(AtomicLong last, List<Member> page) {
+        last.set(page.get(page.size() - 1).userId());
+        return true;
+    }
+
+    private static String toCsv(List<Member> page) {
+        StringBuilder csv = new StringBuilder(page.size() * 40);
+        for (Member member : page) {
+            csv.append(member.userId()).append(',').append(member.addedAt()).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static Uni<Void> requireSegment(SqlClient db, long segmentId) {
+        return db.preparedQuery("SELECT 1 FROM segment WHERE id = $1").execute(Tuple.of(segmentId))
+                .chain(rows -> rows.size() == 0
+                        ? Uni.createFrom().failure(ProblemException.notFound("segment " + segmentId))
+                        : Uni.createFrom().voidItem());
+    }
+}

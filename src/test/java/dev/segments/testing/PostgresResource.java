@@ -1,0 +1,39 @@
+package dev.segments.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/** A real PostgreSQL for the Quarkus tests: started once per test run, fresh data every run. */
+public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    private EmbeddedPostgres postgres;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int port = postgres.getPort();
+        return Map.of(
+                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.username", "postgres",
+                "quarkus.datasource.password", "postgres");
+    }
+
+    @Override
+    public void stop() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
