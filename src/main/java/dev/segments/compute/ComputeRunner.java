@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs full computes. Each job runs in one transaction that holds the job's row lock (so no other
- * instance runs it too) and the segment's exclusive lock (so no per-user evaluation of that segment
+ * instance runs it too; another runner waits for it and then finds it done) and the segment's exclusive lock (so no per-user evaluation of that segment
  * interleaves with it); the rule is read inside that transaction, so it is always the saved one.
  */
 @ApplicationScoped
@@ -50,8 +50,21 @@ public class ComputeRunner {
                 .collect().last().replaceWithVoid();
     }
 
-    /** Runs one queued job; a job already done or taken by another instance is left alone. */
+    /**
+     * Runs one queued job after the queued jobs of the segments it depends on (directly or not) that
+     * were queued before it, so a composable segment is always computed from its references' new
+     * memberships, whichever instance or chain queued them.
+     */
     public Uni<Void> run(long jobId) {
+        return pool.withConnection(conn -> jobs.earlierJobsOfDependencies(conn, jobId))
+                .chain(earlier -> Multi.createFrom().iterable(earlier)
+                        .onItem().transformToUniAndConcatenate(this::runOne)
+                        .collect().last())
+                .chain(() -> runOne(jobId));
+    }
+
+    /** Runs one job; one being run elsewhere is waited for, one already done is left alone. */
+    private Uni<Void> runOne(long jobId) {
         return pool.withTransaction(conn -> jobs.claim(conn, jobId)
                         .chain(segmentId -> segmentId.isPresent()
                                 ? compute(conn, jobId, segmentId.get())

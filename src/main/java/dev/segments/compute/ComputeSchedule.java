@@ -61,7 +61,8 @@ public class ComputeSchedule {
 
     @Scheduled(identity = "orphaned-jobs", every = "60s", delayed = "30s", concurrentExecution = ConcurrentExecution.SKIP)
     Uni<Void> restartOrphanedJobs() {
-        return pool.withConnection(conn -> jobs.orphaned(conn, ORPHAN_GRACE_SECONDS))
+        return pool.withTransaction(conn -> jobs.failAbandonedIncremental(conn)
+                        .chain(() -> jobs.orphaned(conn, ORPHAN_GRACE_SECONDS)))
                 .chain(ids -> Multi.createFrom().iterable(ids).onItem().transformToUniAndConcatenate(runner::run)
                         .collect().last())
                 .replaceWithVoid();

@@ -25,15 +25,40 @@ public class JobStore {
     }
 
     /**
-     * Takes a queued job for this transaction: answers its segment id, or empty when the job is done,
-     * gone, or already being run by another transaction (the row lock is held until commit).
+     * Takes a queued job for this transaction (the row lock is held until commit): answers its segment
+     * id, or empty when the job is done or gone. If another transaction is running it, this waits.
      */
     public Uni<Optional<Long>> claim(SqlClient db, long jobId) {
         return db.preparedQuery("""
-                SELECT segment_id FROM segment_compute_job
-                WHERE id = $1 AND kind = 'full' AND status = 'running' FOR UPDATE SKIP LOCKED""")
+                SELECT segment_id, status FROM segment_compute_job WHERE id = $1 AND kind = 'full' FOR UPDATE""")
                 .execute(Tuple.of(jobId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+                .map(rows -> {
+                    if (rows.size() == 0 || !"running".equals(rows.iterator().next().getString(1))) {
+                        return Optional.<Long>empty();
+                    }
+                    return Optional.of(rows.iterator().next().getLong(0));
+                });
+    }
+
+    /** Queued full computes of the segments this job's segment depends on, queued before it, oldest first. */
+    public Uni<List<Long>> earlierJobsOfDependencies(SqlClient db, long jobId) {
+        return db.preparedQuery("""
+                WITH RECURSIVE deps(segment_id) AS (
+                    SELECT d.depends_on FROM segment_dependency d
+                    WHERE d.segment_id = (SELECT segment_id FROM segment_compute_job WHERE id = $1)
+                    UNION
+                    SELECT d.depends_on FROM segment_dependency d JOIN deps ON d.segment_id = deps.segment_id
+                )
+                SELECT j.id FROM segment_compute_job j
+                WHERE j.kind = 'full' AND j.status = 'running' AND j.id < $1
+                  AND j.segment_id IN (SELECT segment_id FROM deps)
+                ORDER BY j.id""")
+                .execute(Tuple.of(jobId))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getLong(0)));
+                    return ids;
+                });
     }
 
     public Uni<Void> complete(SqlClient db, long jobId, DiffCounts counts) {
@@ -75,18 +100,30 @@ public class JobStore {
                 .execute(Tuple.of(jobId, users, added, removed)).replaceWith(true);
     }
 
-    /** Jobs left running by an instance that stopped: not locked by anyone and older than the grace period. */
+    /**
+     * Full computes left behind by an instance that stopped: not held by any transaction and queued or
+     * started longer ago than the grace period. Call it in a transaction (it row-locks to skip held jobs).
+     */
     public Uni<List<Long>> orphaned(SqlClient db, int graceSeconds) {
         return db.preparedQuery("""
                 SELECT id FROM segment_compute_job
-                WHERE kind = 'full' AND status = 'running' AND started_at < now() - make_interval(secs => $1)
-                ORDER BY id LIMIT 100""")
+                WHERE kind = 'full' AND status = 'running' AND started_at < now() - $1::int * interval '1 second'
+                ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED""")
                 .execute(Tuple.of(graceSeconds))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getLong(0)));
                     return ids;
                 });
+    }
+
+    /** Incremental job rows of a pass whose instance stopped before closing them. */
+    public Uni<Void> failAbandonedIncremental(SqlClient db) {
+        return db.query("""
+                UPDATE segment_compute_job SET status = 'failed', completed_at = now(),
+                       error = 'interrupted: the instance running this pass stopped'
+                WHERE kind = 'incremental' AND status = 'running' AND started_at < now() - interval '1 hour'""")
+                .execute().replaceWithVoid();
     }
 
     public Uni<Optional<JobView>> find(SqlClient db, long id) {

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A segment's current members: JSON pages and a CSV stream of constant memory. */
-@Path("/api/v1/segments/{id}")
+@Path("/api/v1/segments")
 public class MemberResource {
 
     private static final int CSV_PAGE = 10_000;
@@ -35,7 +35,7 @@ public class MemberResource {
     }
 
     @GET
-    @Path("/members")
+    @Path("/{id}/members")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Map<String, Object>> members(@PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("after") String after) {
@@ -53,7 +53,7 @@ public class MemberResource {
     }
 
     @GET
-    @Path("/members.csv")
+    @Path("/{id}/members.csv")
     @Produces("text/csv")
     public Multi<String> csv(@PathParam("id") String id) {
         long segmentId = Params.id(id, "id");
