@@ -39,14 +39,17 @@ public class ComputeRunner {
         this.config = config;
     }
 
-    /** Starts the jobs one after another, in the given (dependency) order, without waiting for them. */
+    /**
+     * Starts the jobs in the given (dependency) order without waiting for them, up to
+     * {@code segments.compute.parallelism} at a time; a job still waits for its dependencies' jobs.
+     */
     public void runInBackground(List<Long> jobIds) {
         runAll(jobIds).subscribe().with(done -> { }, failure -> LOG.error("Compute chain failed", failure));
     }
 
     public Uni<Void> runAll(List<Long> jobIds) {
         return Multi.createFrom().iterable(jobIds)
-                .onItem().transformToUniAndConcatenate(this::run)
+                .onItem().transformToUni(this::run).merge(config.compute().parallelism())
                 .collect().last().replaceWithVoid();
     }
 

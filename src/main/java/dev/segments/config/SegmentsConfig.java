@@ -14,6 +14,9 @@ public interface SegmentsConfig {
     /** The scheduled full recompute (correctness sweep). */
     Sweep sweep();
 
+    /** Full computes. */
+    Compute compute();
+
     /** Demo data loaded into an empty database. */
     Demo demo();
 
@@ -28,6 +31,12 @@ public interface SegmentsConfig {
         /** Users claimed per transaction by the dirty-user pass. */
         @WithDefault("5000")
         int batchSize();
+    }
+
+    interface Compute {
+        /** Full computes of different segments run at the same time (each one is a single SQL statement). */
+        @WithDefault("2")
+        int parallelism();
     }
 
     interface Sweep {
