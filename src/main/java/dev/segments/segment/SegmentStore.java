@@ -1,8 +1,10 @@
 package dev.segments.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.rule.Rule;
+import dev.segments.rule.RuleParser;
 import dev.segments.rule.SegmentRef;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -140,7 +142,8 @@ public class SegmentStore {
 
     private SegmentView toView(Row row) {
         try {
-            return new SegmentView(row.getLong(0), row.getString(1), row.getString(2), json.readTree(row.getString(3)),
+            JsonNode rules = RuleParser.parse(json.readTree(row.getString(3)), "/rules").toJson();
+            return new SegmentView(row.getLong(0), row.getString(1), row.getString(2), rules,
                     row.getBoolean(4), instant(row.getOffsetDateTime(5)), instant(row.getOffsetDateTime(6)),
                     row.getLong(7), instant(row.getOffsetDateTime(8)), null, List.of());
         } catch (JsonProcessingException e) {
