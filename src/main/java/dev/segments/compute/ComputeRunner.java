@@ -87,7 +87,7 @@ public class ComputeRunner {
                 .chain(() -> segments.rules(conn, segmentId))
                 .chain(rules -> rules.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : MembershipDiff.apply(conn, segmentId, parse(rules), jobId, null)
+                        : MembershipDiff.apply(conn, segmentId, parse(rules), jobId)
                                 .chain(counts -> jobs.complete(conn, jobId, counts)));
     }
 

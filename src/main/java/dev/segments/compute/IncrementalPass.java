@@ -1,26 +1,36 @@
 package dev.segments.compute;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.compute.MembershipEvaluator.Transition;
 import dev.segments.config.SegmentsConfig;
 import dev.segments.db.Locks;
+import dev.segments.membership.MembershipChange;
+import dev.segments.membership.MembershipStore;
 import dev.segments.segment.Catalog;
 import dev.segments.segment.CatalogCache;
 import dev.segments.segment.CatalogSegment;
+import dev.segments.user.SnapshotStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The dirty-user pass: re-evaluates users whose attributes changed against every segment with
- * set-based SQL, batch by batch. Each batch claims its users with {@code FOR UPDATE SKIP LOCKED}, so
- * two instances never process the same user, and clears a flag only if it was not marked again
- * meanwhile (the row lock holds new marks back until the batch commits, which then re-mark it).
+ * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
+ * batch, with set-based reads and writes (one query for the batch's snapshots, one for their open
+ * memberships, one statement per kind of write) and the same in-memory evaluator as the real-time
+ * path. Each batch claims its users with {@code FOR UPDATE SKIP LOCKED}, so two instances never
+ * process the same user, and clears a flag only if it was not marked again meanwhile (the row lock
+ * holds new marks back until the batch commits, which then re-mark it).
  */
 @ApplicationScoped
 public class IncrementalPass {
@@ -31,8 +41,13 @@ public class IncrementalPass {
     private final CatalogCache catalogs;
     private final JobStore jobs;
     private final SegmentsConfig config;
+    private final SnapshotStore snapshots;
+    private final MembershipStore memberships;
 
-    public IncrementalPass(Pool pool, CatalogCache catalogs, JobStore jobs, SegmentsConfig config) {
+    public IncrementalPass(Pool pool, CatalogCache catalogs, JobStore jobs, SegmentsConfig config, SnapshotStore snapshots,
+            MembershipStore memberships) {
+        this.snapshots = snapshots;
+        this.memberships = memberships;
         this.pool = pool;
         this.catalogs = catalogs;
         this.jobs = jobs;
@@ -78,35 +93,63 @@ public class IncrementalPass {
     private Uni<Integer> processBatch(SqlConnection conn, Tally tally) {
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
-                .chain(catalog -> conn.preparedQuery("""
-                                SELECT user_id, seq FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED""")
-                        .execute(Tuple.of(config.incremental().batchSize()))
-                        .chain(rows -> {
-                            List<Long> users = new ArrayList<>();
-                            List<Long> seqs = new ArrayList<>();
-                            rows.forEach(row -> {
-                                users.add(row.getLong(0));
-                                seqs.add(row.getLong(1));
-                            });
-                            if (users.isEmpty()) {
-                                return Uni.createFrom().item(0);
-                            }
-                            Long[] ids = users.toArray(Long[]::new);
-                            List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
-                                    .filter(s -> tally.jobs.containsKey(s.id())).toList();
-                            return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                                    .chain(() -> Multi.createFrom().iterable(segments)
-                                            .onItem().transformToUniAndConcatenate(s -> MembershipDiff
-                                                    .apply(conn, s.id(), s.rule(), tally.jobs.get(s.id()), ids)
-                                                    .invoke(counts -> tally.add(s.id(), counts)))
-                                            .collect().last())
-                                    .chain(() -> conn.preparedQuery("""
-                                            DELETE FROM dirty_user d USING unnest($1::bigint[], $2::bigint[]) AS c(u, seq)
-                                            WHERE d.user_id = c.u AND d.seq = c.seq""")
-                                            .execute(Tuple.of(ids, seqs.toArray(Long[]::new))))
-                                    .invoke(() -> tally.users += ids.length)
-                                    .replaceWith(ids.length);
-                        }));
+                .chain(catalog -> claim(conn).chain(claimed -> {
+                    if (claimed.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Long[] users = claimed.keySet().toArray(Long[]::new);
+                    List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
+                            .filter(s -> tally.jobs.containsKey(s.id())).toList();
+                    return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
+                            .chain(() -> snapshots.attributes(conn, users))
+                            .chain(attributes -> memberships.openSegments(conn, users)
+                                    .map(open -> evaluate(users, attributes, open, segments, tally)))
+                            .chain(changes -> memberships.write(conn, changes))
+                            .chain(() -> clear(conn, claimed))
+                            .invoke(() -> tally.users += users.length)
+                            .replaceWith(users.length);
+                }));
+    }
+
+    /** Claims a batch of dirty users (skipping those another transaction holds): user id → mark seq. */
+    private Uni<Map<Long, Long>> claim(SqlConnection conn) {
+        return conn.preparedQuery("SELECT user_id, seq FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(config.incremental().batchSize()))
+                .map(rows -> {
+                    Map<Long, Long> claimed = new LinkedHashMap<>();
+                    rows.forEach(row -> claimed.put(row.getLong(0), row.getLong(1)));
+                    return claimed;
+                });
+    }
+
+    private static List<MembershipChange> evaluate(Long[] users, Map<Long, ObjectNode> attributes,
+            Map<Long, Set<Long>> open, List<CatalogSegment> segments, Tally tally) {
+        Instant now = Instant.now();
+        List<MembershipChange> changes = new ArrayList<>();
+        for (Long user : users) {
+            Set<Long> current = new HashSet<>(open.getOrDefault(user, Set.of()));
+            ObjectNode attrs = attributes.get(user);
+            List<Transition> transitions = attrs == null
+                    ? leaveAll(current, segments) // the user was deleted: no segment keeps them
+                    : MembershipEvaluator.evaluate(attrs, segments, current, now);
+            for (Transition t : transitions) {
+                changes.add(MembershipChange.byJob(user, t.segmentId(), t.join(), tally.jobs.get(t.segmentId())));
+                tally.add(t.segmentId(), t.join());
+            }
+        }
+        return changes;
+    }
+
+    private static List<Transition> leaveAll(Set<Long> current, List<CatalogSegment> segments) {
+        return segments.stream().filter(s -> current.contains(s.id())).map(s -> new Transition(s.id(), false)).toList();
+    }
+
+    private static Uni<Void> clear(SqlConnection conn, Map<Long, Long> claimed) {
+        return conn.preparedQuery("""
+                        DELETE FROM dirty_user d USING unnest($1::bigint[], $2::bigint[]) AS c(u, seq)
+                        WHERE d.user_id = c.u AND d.seq = c.seq""")
+                .execute(Tuple.of(claimed.keySet().toArray(Long[]::new), claimed.values().toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /** Running totals of one pass. */
@@ -116,10 +159,8 @@ public class IncrementalPass {
         final List<Long> kept = new ArrayList<>();
         long users;
 
-        void add(long segmentId, DiffCounts diff) {
-            long[] c = counts.computeIfAbsent(segmentId, k -> new long[2]);
-            c[0] += diff.added();
-            c[1] += diff.removed();
+        void add(long segmentId, boolean join) {
+            counts.computeIfAbsent(segmentId, k -> new long[2])[join ? 0 : 1]++;
         }
 
         long added() {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * One set-based statement that brings a segment's membership in line with its rule: it evaluates the
- * compiled rule over the snapshots (all of them, or only the given users), compares with the open
+ * compiled rule over every snapshot, compares with the open
  * memberships, writes joins and leaves with their membership events, and counts them. A segment whose
  * membership is already right is not written at all.
  */
@@ -21,23 +21,17 @@ final class MembershipDiff {
     private MembershipDiff() {
     }
 
-    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId, Long[] users) {
-        boolean restricted = users != null;
+    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId) {
         List<Object> args = new ArrayList<>(List.of(segmentId, jobId));
-        if (restricted) {
-            args.add(users);
-        }
         SqlParams params = new SqlParams(args.size() + 1);
         String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
         args.addAll(params.values());
-        String onlyTargetUsers = restricted ? "s.user_id = ANY($3::bigint[]) AND " : "";
-        String onlyMemberUsers = restricted ? " AND m.user_id = ANY($3::bigint[])" : "";
         String sql = """
                 WITH target AS MATERIALIZED (
-                    SELECT s.user_id FROM user_attribute_snapshot s WHERE %s(%s)
+                    SELECT s.user_id FROM user_attribute_snapshot s WHERE %s
                 ), cur AS MATERIALIZED (
                     SELECT m.user_id FROM segment_membership m
-                    WHERE m.segment_id = $1::bigint AND m.removed_at IS NULL%s
+                    WHERE m.segment_id = $1::bigint AND m.removed_at IS NULL
                 ), joins AS (
                     INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at)
                     SELECT $1::bigint, t.user_id, now(), NULL FROM target t
@@ -59,13 +53,12 @@ final class MembershipDiff {
                 )
                 SELECT (SELECT count(*) FROM joins), (SELECT count(*) FROM leaves), (SELECT count(*) FROM cur),
                        (SELECT count(*) FROM logged)
-                """.formatted(onlyTargetUsers, where, onlyMemberUsers);
+                """.formatted(where);
         return db.preparedQuery(sql).execute(Tuple.tuple(args)).map(rows -> {
             Row row = rows.iterator().next();
             long added = row.getLong(0);
             long removed = row.getLong(1);
-            Long evaluated = restricted ? (long) users.length : null;
-            return new DiffCounts(evaluated, added, removed, row.getLong(2) + added - removed);
+            return new DiffCounts(null, added, removed, row.getLong(2) + added - removed);
         });
     }
 }

@@ -48,12 +48,13 @@ public class MembershipStore {
                         WHERE m.segment_id = x.s AND m.user_id = x.u AND m.removed_at IS NULL""")
                         .execute(Tuple.of(segmentIds(leaves), userIds(leaves))))
                 .chain(() -> db.preparedQuery("""
-                        INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id)
-                        SELECT u, s, k, 'event', e FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
-                            AS x(u, s, k, e)""")
+                        INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id, job_id)
+                        SELECT u, s, k, CASE WHEN j IS NULL THEN 'event' ELSE 'job' END, e, j
+                        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[]) AS x(u, s, k, e, j)""")
                         .execute(Tuple.of(userIds(changes), segmentIds(changes),
                                 changes.stream().map(c -> c.join() ? "join" : "leave").toArray(String[]::new),
-                                changes.stream().map(MembershipChange::eventId).toArray(String[]::new))))
+                                changes.stream().map(MembershipChange::eventId).toArray(String[]::new),
+                                changes.stream().map(MembershipChange::jobId).toArray(Long[]::new))))
                 .replaceWithVoid();
     }
 

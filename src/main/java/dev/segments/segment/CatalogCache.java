@@ -42,7 +42,7 @@ public class CatalogCache {
         return conn.query("SELECT id, name, rules::text FROM segment").execute().map(rows -> {
             List<CatalogSegment> segments = new ArrayList<>();
             for (Row row : rows) {
-                segments.add(new CatalogSegment(row.getLong(0), row.getString(1), parse(row.getString(2))));
+                segments.add(CatalogSegment.of(row.getLong(0), row.getString(1), parse(row.getString(2))));
             }
             Catalog catalog = new Catalog(version, segments);
             cached.accumulateAndGet(catalog, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);

@@ -1,7 +1,7 @@
 package dev.segments.user;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.segments.compute.RealTimeEvaluator;
+import dev.segments.compute.MembershipEvaluator;
 import dev.segments.db.Locks;
 import dev.segments.membership.MembershipChange;
 import dev.segments.membership.MembershipStore;
@@ -67,8 +67,9 @@ public class AttributeIntake {
                     for (Long user : users) {
                         Set<Long> current = new HashSet<>(open.getOrDefault(user, Set.of()));
                         ObjectNode attrs = batch.snapshots.get(user).attributes();
-                        written.addAll(RealTimeEvaluator.evaluate(user, attrs, batch.toEvaluate.get(user), current, now,
-                                batch.eventIds.get(user)));
+                        String eventId = batch.eventIds.get(user);
+                        MembershipEvaluator.evaluate(attrs, batch.toEvaluate.get(user), current, now).forEach(t ->
+                                written.add(MembershipChange.byEvent(user, t.segmentId(), t.join(), eventId)));
                         segments.put(user, new TreeSet<>(current));
                         attributes.put(user, attrs);
                     }
@@ -91,7 +92,7 @@ public class AttributeIntake {
         }
         Map<Long, List<CatalogSegment>> toEvaluate = new HashMap<>();
         changed.forEach((user, attributes) -> toEvaluate.put(user,
-                RealTimeEvaluator.segmentsFor(catalog, created.contains(user), attributes)));
+                MembershipEvaluator.segmentsFor(catalog, created.contains(user), attributes)));
         return new Batch(locked, toEvaluate, eventIds);
     }
 

@@ -64,6 +64,17 @@ public class SnapshotStore {
                 });
     }
 
+    /** The attributes of these users (users without a snapshot are absent from the answer). */
+    public Uni<Map<Long, ObjectNode>> attributes(SqlClient db, Long[] userIds) {
+        return db.preparedQuery("SELECT user_id, attributes::text FROM user_attribute_snapshot WHERE user_id = ANY($1::bigint[])")
+                .execute(Tuple.of((Object) userIds))
+                .map(rows -> {
+                    Map<Long, ObjectNode> attributes = new HashMap<>();
+                    rows.forEach(row -> attributes.put(row.getLong(0), object(row.getString(1))));
+                    return attributes;
+                });
+    }
+
     public Uni<Void> save(SqlClient db, Collection<Snapshot> snapshots) {
         int n = snapshots.size();
         Long[] ids = new Long[n];

@@ -3,6 +3,7 @@ package dev.segments.user;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.problem.Problem.FieldError;
 import dev.segments.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -97,8 +98,10 @@ public class UserImport {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(errors);
         }
+        ObjectNode attributes = (ObjectNode) node.get("attributes");
+        attributes.properties().removeIf(field -> field.getValue().isNull()); // absent, as a PATCH with null does
         batch.remove(userId.longValue()); // the last line for a user wins, in line order
-        batch.put(userId.longValue(), node.get("attributes").toString());
+        batch.put(userId.longValue(), attributes.toString());
     }
 
     private static long write(SqlConnection conn, Map<Long, String> batch, long micros) {

@@ -56,7 +56,7 @@ public class UserService {
                 .chain(open -> {
                     Set<Long> segments = open.getOrDefault(userId, Set.of());
                     List<MembershipChange> leaves = segments.stream()
-                            .map(segment -> new MembershipChange(userId, segment, false, "user_deleted")).toList();
+                            .map(segment -> MembershipChange.byEvent(userId, segment, false, "user_deleted")).toList();
                     return Locks.segmentsShared(conn, segments)
                             .chain(() -> memberships.write(conn, leaves))
                             .chain(() -> snapshots.delete(conn, userId));

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class ThreePathsAgreeTest {
 
     private static final long FIRST_USER = 30_001;
+    private static final long FIRST_IMPORTED = 31_001;
     private static final int USERS = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +52,30 @@ class ThreePathsAgreeTest {
         assertEquals(0, incremental.getLong("added"), "the incremental pass found joins the real-time path missed");
         assertEquals(0, incremental.getLong("removed"), "the incremental pass found leaves the real-time path missed");
 
+        assertNoChangesInAFullRecompute(rules);
+        assertMembershipsEqualInMemoryEvaluation(rules, FIRST_USER);
+    }
+
+    @Test
+    void shouldBringImportedUsersUpToDateInTheIncrementalPassExactlyAsAFullRecomputeWould() throws Exception {
+        Map<Long, String> rules = createSegments("imported ");
+        Random random = new Random(7);
+        StringBuilder lines = new StringBuilder();
+        for (long user = FIRST_IMPORTED; user < FIRST_IMPORTED + USERS; user++) {
+            lines.append("{\"user_id\": ").append(user).append(", \"attributes\": ").append(randomAttributes(random))
+                    .append("}\n");
+        }
+        given().contentType("application/x-ndjson").body(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/users/import")
+                .then().statusCode(200);
+
+        JsonPath incremental = given().post("/api/v1/compute/incremental").then().statusCode(200).extract().jsonPath();
+        assertEquals(true, incremental.getLong("users") >= USERS);
+        assertEquals(true, incremental.getLong("added") > 0, "imported users joined no segment");
+        assertNoChangesInAFullRecompute(rules);
+        assertMembershipsEqualInMemoryEvaluation(rules, FIRST_IMPORTED);
+    }
+
+    private void assertNoChangesInAFullRecompute(Map<Long, String> rules) {
         List<Number> jobIds = given().post("/api/v1/compute/full").then().statusCode(202).extract().path("job_ids");
         for (Number jobId : jobIds) {
             assertEquals("completed", awaitJob(jobId.longValue()));
@@ -60,10 +85,13 @@ class ThreePathsAgreeTest {
                 assertEquals(0, job.getLong("removed_count"), "full recompute removed users: " + job.prettify());
             }
         }
-        assertMembershipsEqualInMemoryEvaluation(rules);
     }
 
     private Map<Long, String> createSegments() {
+        return createSegments("");
+    }
+
+    private Map<Long, String> createSegments(String prefix) {
         Map<Long, String> rules = new LinkedHashMap<>();
         String[] definitions = {
             "{\"attribute\": \"tp_country\", \"op\": \"eq\", \"value\": \"US\"}",
@@ -76,14 +104,14 @@ class ThreePathsAgreeTest {
         };
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < definitions.length; i++) {
-            long id = createSegment("three paths " + i, definitions[i]);
+            long id = createSegment(prefix + "three paths " + i, definitions[i]);
             ids.add(id);
             rules.put(id, definitions[i]);
         }
         String composite = "{\"operator\": \"OR\", \"conditions\": [{\"segment\": " + ids.get(0) + "},"
                 + "{\"operator\": \"AND\", \"conditions\": [{\"segment\": " + ids.get(2) + "},"
                 + "{\"operator\": \"NOT\", \"conditions\": [{\"segment\": " + ids.get(3) + "}]}]}]}";
-        long compositeId = createSegment("three paths composite", composite);
+        long compositeId = createSegment(prefix + "three paths composite", composite);
         rules.put(compositeId, composite);
         rules.keySet().forEach(id -> awaitSegmentIdle(id));
         return rules;
@@ -138,8 +166,8 @@ class ThreePathsAgreeTest {
         return "{" + String.join(", ", fields) + "}";
     }
 
-    private void assertMembershipsEqualInMemoryEvaluation(Map<Long, String> rules) throws Exception {
-        for (long user = FIRST_USER; user < FIRST_USER + USERS; user++) {
+    private void assertMembershipsEqualInMemoryEvaluation(Map<Long, String> rules, long firstUser) throws Exception {
+        for (long user = firstUser; user < firstUser + USERS; user++) {
             var response = given().get("/api/v1/users/" + user).then().extract();
             if (response.statusCode() == 404) {
                 continue;

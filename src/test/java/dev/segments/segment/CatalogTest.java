@@ -13,7 +13,7 @@ class CatalogTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static CatalogSegment segment(long id, String rules) throws Exception {
-        return new CatalogSegment(id, "s" + id, RuleParser.parse(JSON.readTree(rules), "/rules"));
+        return CatalogSegment.of(id, "s" + id, RuleParser.parse(JSON.readTree(rules), "/rules"));
     }
 
     private static List<Long> ids(List<CatalogSegment> segments) {
