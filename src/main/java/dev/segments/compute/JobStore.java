@@ -70,6 +70,16 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
+    /** Completes a full compute that found the membership already exact: nothing was written. */
+    public Uni<Void> completeUnchanged(SqlClient db, long jobId, long memberCount) {
+        return db.preparedQuery("""
+                UPDATE segment_compute_job SET status = 'completed', completed_at = clock_timestamp(),
+                       added_count = 0, removed_count = 0, member_count = $2
+                WHERE id = $1 AND status = 'running'""")
+                .execute(Tuple.of(jobId, memberCount))
+                .replaceWithVoid();
+    }
+
     public Uni<Void> fail(SqlClient db, long jobId, String error) {
         return db.preparedQuery("""
                 UPDATE segment_compute_job SET status = 'failed', completed_at = clock_timestamp(), error = $2

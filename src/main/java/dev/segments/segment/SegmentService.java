@@ -3,6 +3,7 @@ package dev.segments.segment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.compute.ComputeRunner;
+import dev.segments.compute.FullSweep;
 import dev.segments.compute.JobStore;
 import dev.segments.compute.Trigger;
 import dev.segments.db.Locks;
@@ -37,10 +38,12 @@ public class SegmentService {
     private final ComputeRunner runner;
     private final CatalogCache catalogs;
     private final ObjectMapper json;
+    private final FullSweep sweep;
 
     public SegmentService(Pool pool, SegmentStore store, JobStore jobs, ComputeRunner runner, CatalogCache catalogs,
-            ObjectMapper json) {
+            ObjectMapper json, FullSweep sweep) {
         this.json = json;
+        this.sweep = sweep;
         this.pool = pool;
         this.store = store;
         this.jobs = jobs;
@@ -91,11 +94,11 @@ public class SegmentService {
                 .invoke(runner::runInBackground);
     }
 
-    /** Queues a full compute of every segment, in dependency order. */
+    /** Queues a full compute of every segment, in dependency order, done with one read of the snapshots. */
     public Uni<List<Long>> computeAll(Trigger trigger) {
         return pool.withTransaction(conn -> catalogs.current(conn)
                         .chain(catalog -> queue(conn, catalog.inDependencyOrder(), trigger)))
-                .invoke(runner::runInBackground);
+                .invoke(sweep::runInBackground);
     }
 
     private Uni<List<Long>> queue(SqlConnection conn, List<CatalogSegment> segments, Trigger trigger) {
