@@ -46,7 +46,8 @@ class ThreePathsAgreeTest {
     @Test
     void shouldLeaveNothingForTheIncrementalPassOrAFullRecomputeAfterConcurrentEvents() throws Exception {
         Map<Long, String> rules = createSegments();
-        sendRandomEventsConcurrently(new Random(42));
+        List<SentEvent> sent = sendRandomEventsConcurrently(new Random(42));
+        assertSnapshotsEqualASerialReplayByOccurredAt(sent);
 
         JsonPath incremental = given().post("/api/v1/compute/incremental").then().statusCode(200).extract().jsonPath();
         assertEquals(0, incremental.getLong("added"), "the incremental pass found joins the real-time path missed");
@@ -117,32 +118,79 @@ class ThreePathsAgreeTest {
         return rules;
     }
 
-    private void sendRandomEventsConcurrently(Random random) throws Exception {
+    /** One attribute change as sent: user, time, attribute name and JSON value text ("null" removes). */
+    private record SentEvent(long user, Instant at, String attribute, String value) {
+    }
+
+    private List<SentEvent> sendRandomEventsConcurrently(Random random) throws Exception {
         List<String> batches = new ArrayList<>();
+        List<SentEvent> sent = new ArrayList<>();
         Instant base = Instant.parse("2026-01-01T00:00:00Z");
         for (int b = 0; b < 40; b++) {
             StringBuilder batch = new StringBuilder("[");
             for (int e = 0; e < 50; e++) {
                 long user = FIRST_USER + random.nextInt(USERS);
-                String at = base.plusSeconds(random.nextInt(100_000)).toString();
+                Instant at = base.plusSeconds(random.nextInt(2_000));
+                String attributes = randomAttributes(random);
+                JSON.readTree(attributes).fields().forEachRemaining(field ->
+                        sent.add(new SentEvent(user, at, field.getKey(), field.getValue().toString())));
                 batch.append(e == 0 ? "" : ",").append("{\"user_id\": ").append(user)
                         .append(", \"occurred_at\": \"").append(at).append("\", \"attributes\": ")
-                        .append(randomAttributes(random)).append('}');
+                        .append(attributes).append('}');
             }
             batches.add(batch.append(']').toString());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<?>> sent = new ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (String batch : batches) {
-                sent.add(pool.submit(() -> events(batch).statusCode(200)));
+                futures.add(pool.submit(() -> events(batch).statusCode(200)));
             }
-            for (Future<?> future : sent) {
+            for (Future<?> future : futures) {
                 future.get();
             }
         } finally {
             pool.shutdown();
         }
+        return sent;
+    }
+
+    /**
+     * Whatever the arrival order, each attribute ends with the value of its latest event; on equal
+     * times the larger JSON text wins and a removal is the smallest (the documented tie-break).
+     */
+    private void assertSnapshotsEqualASerialReplayByOccurredAt(List<SentEvent> sent) throws Exception {
+        Map<Long, Map<String, SentEvent>> winners = new LinkedHashMap<>();
+        for (SentEvent event : sent) {
+            winners.computeIfAbsent(event.user(), k -> new LinkedHashMap<>()).merge(event.attribute(), event,
+                    (a, b) -> later(a, b) ? a : b);
+        }
+        for (Map.Entry<Long, Map<String, SentEvent>> user : winners.entrySet()) {
+            ObjectNode expected = JSON.createObjectNode();
+            user.getValue().forEach((name, event) -> {
+                if (!"null".equals(event.value())) {
+                    try {
+                        expected.set(name, JSON.readTree(event.value()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            String body = given().get("/api/v1/users/" + user.getKey()).then().statusCode(200).extract().asString();
+            assertEquals(expected, JSON.readTree(body).get("attributes"), "user " + user.getKey());
+        }
+    }
+
+    private static boolean later(SentEvent a, SentEvent b) {
+        int byTime = a.at().compareTo(b.at());
+        if (byTime != 0) {
+            return byTime > 0;
+        }
+        return text(a).compareTo(text(b)) > 0;
+    }
+
+    private static String text(SentEvent event) {
+        return "null".equals(event.value()) ? "" : event.value();
     }
 
     private static String randomAttributes(Random random) {
