@@ -9,13 +9,11 @@ import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -58,20 +56,4 @@ public class ComputeResource {
         return pool.withConnection(conn -> jobs.find(conn, jobId))
                 .map(job -> job.orElseThrow(() -> ProblemException.notFound("job " + jobId)));
     }
-
-    @GET
-    @Path("/segments/{id}/jobs")
-    public Uni<Map<String, Object>> segmentJobs(@PathParam("id") String id, @QueryParam("limit") String limit) {
-        long segmentId = Params.id(id, "id");
-        int size = Params.limit(limit, 20, 1000);
-        return pool.withConnection(conn -> conn.preparedQuery("SELECT 1 FROM segment WHERE id = $1").execute(Tuple.of(segmentId))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(ProblemException.notFound("segment " + segmentId));
-                    }
-                    return jobs.forSegment(conn, segmentId, size);
-                }))
-                .map(list -> Map.<String, Object>of("jobs", list));
-    }
-
 }
