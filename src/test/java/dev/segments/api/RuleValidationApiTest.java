@@ -92,9 +92,10 @@ class RuleValidationApiTest {
         assertRejectedWithoutChange(() -> postSegment(segmentBody("rulesapi bad " + label, rules)), pointer);
     }
 
+    /** The accepted rules match nobody: a segment any user matches would join every new user everywhere. */
     @Test
     void shouldAcceptEdgesOfTheLimits() {
-        String name256 = "{\"attribute\": \"" + "b".repeat(256) + "\", \"op\": \"is_null\"}";
+        String name256 = "{\"attribute\": \"" + "b".repeat(256) + "\", \"op\": \"eq\", \"value\": 1}";
         postSegment(segmentBody("rulesapi 256 character attribute", name256)).then().statusCode(201);
         postSegment(segmentBody("rulesapi depth 32", nested(32))).then().statusCode(201);
         postSegment(segmentBody("rulesapi 1000 nodes", wide(999))).then().statusCode(201);
