@@ -42,7 +42,8 @@ public final class ChangeRequests {
         List<AttributeChange> changes = new ArrayList<>(body.size());
         long now = micros(Instant.now());
         for (int i = 0; i < body.size(); i++) {
-            AttributeChange change = event(body.get(i), "/" + i, now, errors);
+            // an event without occurred_at counts as now; within one batch, later events count as later
+            AttributeChange change = event(body.get(i), "/" + i, now - (body.size() - 1 - i), errors);
             if (change != null) {
                 changes.add(change);
             }

@@ -28,7 +28,6 @@ import java.util.Map;
 /** Segment definitions: create, read, change, delete, and start computes. */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class SegmentResource {
 
     private final SegmentService service;
@@ -42,6 +41,7 @@ public class SegmentResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(JsonNode body) {
         SegmentRequest request = SegmentRequest.from(body);
         return service.create(request).map(segment -> Response.created(URI.create("/api/v1/segments/" + segment.id()))
@@ -65,6 +65,7 @@ public class SegmentResource {
 
     @PUT
     @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<SegmentView> update(@PathParam("id") String id, JsonNode body) {
         long segmentId = Params.id(id, "id");
         return service.update(segmentId, SegmentRequest.from(body));

@@ -1,0 +1,209 @@
+package dev.segments.api;
+
+import static dev.segments.testing.Api.createSegmentAndWait;
+import static dev.segments.testing.Api.events;
+import static dev.segments.testing.Api.members;
+import static dev.segments.testing.Api.putAttributes;
+import static dev.segments.testing.Api.segmentsOf;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.segments.testing.PostgresResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code POST /api/v1/events}: counts, validation, ordering by occurred_at, new users and composable
+ * segments. Users 50_000..50_999, attributes prefixed {@code ev_}; counts are exact because only this
+ * class's segments use those attributes and the users exist before the events arrive.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class EventApiTest {
+
+    private static final long FROM = 50_000;
+    private static final long TO = 50_999;
+
+    @Test
+    void shouldCountProcessedJoinedAndLeft() {
+        long pro = createSegmentAndWait("eventapi pro", "{\"attribute\": \"ev_plan\", \"op\": \"eq\", \"value\": \"pro\"}");
+        putAttributes(50_001, "{\"ev_plan\": \"pro\"}").statusCode(200);
+        putAttributes(50_002, "{\"ev_seen\": 1}").statusCode(200);
+        putAttributes(50_003, "{\"ev_seen\": 1}").statusCode(200);
+
+        events("""
+                [{"user_id": 50001, "attributes": {"ev_plan": "free"}},
+                 {"user_id": 50002, "attributes": {"ev_plan": "pro"}},
+                 {"user_id": 50003, "attributes": {"ev_plan": "pro"}},
+                 {"user_id": 50003, "attributes": {"ev_other": 7}}]""")
+                .statusCode(200)
+                .body("processed", equalTo(4)).body("joined", equalTo(2)).body("left", equalTo(1));
+
+        assertEquals(List.of(50_002L, 50_003L), members(pro, FROM, TO));
+        given().get("/api/v1/users/50003").then()
+                .body("attributes", equalTo(Map.of("ev_seen", 1, "ev_plan", "pro", "ev_other", 7)));
+    }
+
+    @Test
+    void shouldAcceptTenThousandEventsInOneRequest() {
+        long many = createSegmentAndWait("eventapi many", "{\"attribute\": \"ev_many\", \"op\": \"gte\", \"value\": 0}");
+        for (long user = 50_101; user <= 50_110; user++) {
+            putAttributes(user, "{\"ev_many_seen\": true}").statusCode(200);
+        }
+        String batch = IntStream.range(0, 10_000)
+                .mapToObj(i -> "{\"user_id\": " + (50_101 + i % 10) + ", \"attributes\": {\"ev_many\": " + i + "},"
+                        + " \"occurred_at\": \"" + Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i) + "\"}")
+                .collect(Collectors.joining(",", "[", "]"));
+
+        events(batch).statusCode(200)
+                .body("processed", equalTo(10_000)).body("joined", equalTo(10)).body("left", equalTo(0));
+
+        assertEquals(IntStream.rangeClosed(50_101, 50_110).mapToObj(Long::valueOf).toList(), members(many, FROM, TO));
+        given().get("/api/v1/users/50105").then().body("attributes.ev_many", equalTo(9_994));
+    }
+
+    @Test
+    void shouldRejectAnEmptyBatchAndOneOf10001Events() {
+        events("[]").statusCode(400).contentType("application/problem+json").body("errors.pointer", contains(""));
+        String tooMany = IntStream.range(0, 10_001)
+                .mapToObj(i -> "{\"user_id\": 50999, \"attributes\": {\"ev_x\": " + i + "}}")
+                .collect(Collectors.joining(",", "[", "]"));
+        events(tooMany).statusCode(400).contentType("application/problem+json").body("errors.pointer", contains(""));
+        events("{\"user_id\": 50999, \"attributes\": {}}").statusCode(400).body("errors.pointer", contains(""));
+        given().get("/api/v1/users/50999").then().statusCode(404);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "user_id missing    | {\"attributes\": {\"ev_bad\": 2}}                                   | /1/user_id",
+            "user_id negative   | {\"user_id\": -4, \"attributes\": {\"ev_bad\": 2}}                   | /1/user_id",
+            "user_id zero       | {\"user_id\": 0, \"attributes\": {\"ev_bad\": 2}}                    | /1/user_id",
+            "user_id string     | {\"user_id\": \"50201\", \"attributes\": {\"ev_bad\": 2}}            | /1/user_id",
+            "user_id fraction   | {\"user_id\": 50201.5, \"attributes\": {\"ev_bad\": 2}}              | /1/user_id",
+            "attributes missing | {\"user_id\": 50201}                                               | /1/attributes",
+            "attributes array   | {\"user_id\": 50201, \"attributes\": [1]}                          | /1/attributes",
+            "attributes string  | {\"user_id\": 50201, \"attributes\": \"x\"}                        | /1/attributes",
+            "occurred_at bad    | {\"user_id\": 50201, \"attributes\": {\"ev_bad\": 2}, \"occurred_at\": \"yesterday\"} | /1/occurred_at",
+            "occurred_at no zone | {\"user_id\": 50201, \"attributes\": {\"ev_bad\": 2}, \"occurred_at\": \"2026-01-01T10:00:00\"} | /1/occurred_at",
+            "occurred_at number | {\"user_id\": 50201, \"attributes\": {\"ev_bad\": 2}, \"occurred_at\": 1700000000} | /1/occurred_at",
+            "number overflow    | {\"user_id\": 50201, \"attributes\": {\"ev_bad\": 1e400}}           | /1/attributes/ev_bad",
+            "number underflow   | {\"user_id\": 50201, \"attributes\": {\"ev_bad\": 1e-400}}          | /1/attributes/ev_bad",
+            "event not object   | 17                                                               | /1"})
+    void shouldRejectABadEventAndApplyNothingFromTheBatch(String label, String badEvent, String pointer) {
+        long bad = createOrFind("eventapi bad batch", "{\"attribute\": \"ev_bad\", \"op\": \"eq\", \"value\": 2}");
+        putAttributes(50_201, "{\"ev_bad\": 1}").statusCode(200);
+        putAttributes(50_202, "{\"ev_bad\": 1}").statusCode(200);
+
+        events("[{\"user_id\": 50202, \"attributes\": {\"ev_bad\": 2}}, " + badEvent + "]")
+                .statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.pointer", contains(pointer));
+
+        given().get("/api/v1/users/50202").then().body("attributes", equalTo(Map.of("ev_bad", 1)));
+        assertEquals(List.of(), members(bad, FROM, TO));
+    }
+
+    @Test
+    void shouldNotOverwriteANewerValueWithAnOlderEvent() {
+        putAttributes(50_301, "{\"ev_order_seen\": 1}").statusCode(200);
+
+        events("""
+                [{"user_id": 50301, "attributes": {"ev_city": "Berlin"}, "occurred_at": "2026-03-01T12:00:00Z"}]""")
+                .statusCode(200);
+        events("""
+                [{"user_id": 50301, "attributes": {"ev_city": "Paris", "ev_zip": "75001"},
+                  "occurred_at": "2026-03-01T11:00:00+00:00"}]""")
+                .statusCode(200).body("processed", equalTo(1));
+
+        given().get("/api/v1/users/50301").then().statusCode(200)
+                .body("attributes", equalTo(Map.of("ev_order_seen", 1, "ev_city", "Berlin", "ev_zip", "75001")));
+
+        events("""
+                [{"user_id": 50301, "attributes": {"ev_city": null}, "occurred_at": "2026-03-01T13:00:00+01:00"}]""")
+                .statusCode(200);
+        given().get("/api/v1/users/50301").then()
+                .body("attributes", equalTo(Map.of("ev_order_seen", 1, "ev_city", "Berlin", "ev_zip", "75001")));
+    }
+
+    @Test
+    void shouldTreatAnEventWithoutOccurredAtAsNow() {
+        putAttributes(50_311, "{\"ev_now_seen\": 1}").statusCode(200);
+        String minuteAgo = Instant.now().minusSeconds(60).toString();
+
+        events("[{\"user_id\": 50311, \"attributes\": {\"ev_now\": \"undated\"}}]").statusCode(200);
+        events("[{\"user_id\": 50311, \"attributes\": {\"ev_now\": \"a minute ago\"}, \"occurred_at\": \"" + minuteAgo + "\"}]")
+                .statusCode(200);
+
+        given().get("/api/v1/users/50311").then().body("attributes.ev_now", equalTo("undated"));
+    }
+
+    @Test
+    void shouldApplyUndatedEventsOfOneBatchInArrayOrder() {
+        putAttributes(50_321, "{\"ev_seq_seen\": 1}").statusCode(200);
+
+        events("""
+                [{"user_id": 50321, "attributes": {"ev_seq": "zulu"}},
+                 {"user_id": 50321, "attributes": {"ev_seq": "alpha"}}]""").statusCode(200);
+
+        given().get("/api/v1/users/50321").then().body("attributes.ev_seq", equalTo("alpha"));
+    }
+
+    @Test
+    void shouldEvaluateANewUserAgainstEverySegment() {
+        long noCountry = createSegmentAndWait("eventapi no country", "{\"attribute\": \"country\", \"op\": \"is_null\"}");
+        try {
+            events("[{\"user_id\": 50401, \"attributes\": {\"ev_fresh\": 1}}]").statusCode(200)
+                    .body("processed", equalTo(1));
+
+            assertEquals(List.of(50_401L), members(noCountry, FROM, TO).stream().filter(id -> id == 50_401L).toList());
+            assertEquals(List.of(noCountry), segmentsOf(50_401, List.of(noCountry)));
+        } finally {
+            given().delete("/api/v1/segments/" + noCountry).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void shouldUpdateComposableSegmentsInTheSameRequest() {
+        long gold = createSegmentAndWait("eventapi gold", "{\"attribute\": \"ev_tier\", \"op\": \"eq\", \"value\": \"gold\"}");
+        long active = createSegmentAndWait("eventapi active", "{\"attribute\": \"ev_active\", \"op\": \"eq\", \"value\": true}");
+        long both = createSegmentAndWait("eventapi gold and active", refs("AND", gold, active));
+        long either = createSegmentAndWait("eventapi gold or active", refs("OR", gold, active));
+        long goldOnly = createSegmentAndWait("eventapi gold not active", "{\"operator\": \"AND\", \"conditions\": ["
+                + "{\"segment\": " + gold + "}, {\"operator\": \"NOT\", \"conditions\": [{\"segment\": " + active + "}]}]}");
+        List<Long> mine = List.of(gold, active, both, either, goldOnly);
+        putAttributes(50_501, "{\"ev_tier\": \"gold\", \"ev_active\": false}").statusCode(200);
+        assertEquals(List.of(gold, either, goldOnly), segmentsOf(50_501, mine));
+
+        events("[{\"user_id\": 50501, \"attributes\": {\"ev_active\": true}}]").statusCode(200)
+                .body("joined", equalTo(2)).body("left", equalTo(1));
+        assertEquals(List.of(gold, active, both, either), segmentsOf(50_501, mine));
+        assertEquals(List.of(50_501L), members(both, FROM, TO));
+
+        events("[{\"user_id\": 50501, \"attributes\": {\"ev_tier\": \"silver\"}}]").statusCode(200)
+                .body("joined", equalTo(0)).body("left", equalTo(2));
+        assertEquals(List.of(active, either), segmentsOf(50_501, mine));
+        assertEquals(List.of(), members(both, FROM, TO));
+        assertEquals(List.of(), members(goldOnly, FROM, TO));
+    }
+
+    private static String refs(String operator, long a, long b) {
+        return "{\"operator\": \"" + operator + "\", \"conditions\": [{\"segment\": " + a + "}, {\"segment\": " + b + "}]}";
+    }
+
+    private static long createOrFind(String name, String rules) {
+        return dev.segments.testing.Api.allSegments().stream().filter(s -> name.equals(s.get("name")))
+                .map(s -> ((Number) s.get("id")).longValue()).findFirst()
+                .orElseGet(() -> createSegmentAndWait(name, rules));
+    }
+}
