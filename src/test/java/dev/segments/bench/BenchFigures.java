@@ -1,0 +1,53 @@
+package dev.segments.bench;
+
+/** Everything one run measured; times in seconds unless the name says otherwise. */
+record BenchFigures(
+        BenchSettings settings,
+        Machine machine,
+        double generateUsersSeconds,
+        long snapshotBytes,
+        double readAllSeconds,
+        SegmentShape shape,
+        Compute firstCompute,
+        Compute steadyState,
+        Compute steadyStateAfterChanges,
+        Events events,
+        Incremental drain,
+        Incremental incremental,
+        Audit audit,
+        EvaluatorBenchmark.Score evaluatorNanos) {
+
+    record Machine(int cores, String java, String postgres, String sharedBuffers, String workMem, String tableSize) {
+    }
+
+    /** The generated rules: condition counts and how many reference other segments. */
+    record SegmentShape(int segments, int minConditions, int maxConditions, double meanConditions, int composable) {
+    }
+
+    /**
+     * A set of full-compute jobs: wall time from the request to the last job done, the sum of the
+     * jobs' own durations in the database, and what they wrote.
+     */
+    record Compute(int jobs, double wallSeconds, double jobSeconds, long added, long removed, long members,
+            int failed) {
+
+        long changes() {
+            return added + removed;
+        }
+    }
+
+    record Events(long events, double seconds, long joined, long left, int clients, int perRequest,
+            int latencyRequests, double p50Millis, double p99Millis) {
+
+        double perSecond() {
+            return events / seconds;
+        }
+    }
+
+    record Incremental(long dirtyUsers, double seconds, long users, long added, long removed) {
+    }
+
+    /** Users re-derived; (user, segment) pairs where the evaluator or SQL disagreed with the table. */
+    record Audit(int users, int segments, long evaluatorMismatches, long sqlMismatches) {
+    }
+}

@@ -1,0 +1,98 @@
+package dev.segments.bench;
+
+import dev.segments.bench.BenchFigures.Compute;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Machine facts and the Markdown table of one run. */
+final class BenchReport {
+
+    private BenchReport() {
+    }
+
+    static BenchFigures.Machine machine(Pool pool) {
+        Row row = pool.query("""
+                SELECT version(), current_setting('shared_buffers'), current_setting('work_mem'),
+                       pg_size_pretty(pg_total_relation_size('user_attribute_snapshot'))""")
+                .execute().await().atMost(Duration.ofMinutes(1)).iterator().next();
+        String java = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+        return new BenchFigures.Machine(Runtime.getRuntime().availableProcessors(), java, row.getString(0),
+                row.getString(1), row.getString(2), row.getString(3));
+    }
+
+    static String markdown(BenchFigures f, String command) {
+        BenchSettings s = f.settings();
+        Compute steady = f.steadyState();
+        Compute first = f.firstCompute();
+        double steadyRatio = steady.wallSeconds() / f.readAllSeconds();
+        double incrementalRatio = steady.wallSeconds() / f.incremental().seconds();
+        StringBuilder md = new StringBuilder();
+        md.append("## Engine benchmark\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append(fmt("Machine: %d cores; %s; %s; shared_buffers %s, work_mem %s (embedded PostgreSQL, default settings "
+                + "except max_connections=200).%n%n", f.machine().cores(), f.machine().java(), f.machine().postgres(),
+                f.machine().sharedBuffers(), f.machine().workMem()));
+        md.append(fmt("Data: %,d users with 15 attributes (%,d bytes of attribute JSON; table with indexes %s), "
+                + "%d segments of %d–%d conditions (mean %.1f), %d of them composable. Ratios compare figures of "
+                + "this one run; absolute times depend on the (shared) machine. The harness runs `ANALYZE segment_membership` "
+                + "once, after the first compute (see `EngineBench`).%n%n", s.users(), f.snapshotBytes(),
+                f.machine().tableSize(), f.shape().segments(), f.shape().minConditions(), f.shape().maxConditions(),
+                f.shape().meanConditions(), f.shape().composable()));
+        md.append("| # | Measure | Result | Ratio | Target |\n|---|---|---|---|---|\n");
+        row(md, "", "Generate users (one INSERT … SELECT, then VACUUM ANALYZE)", fmt("%.2f s", f.generateUsersSeconds()), "", "");
+        row(md, "", "Physical limit: `SELECT sum(length(attributes::text)) FROM user_attribute_snapshot` (median of 3, warm)",
+                fmt("%.3f s", f.readAllSeconds()), "1×", "");
+        row(md, "1", fmt("Steady-state full recompute of all %d segments (`POST /api/v1/compute/full`, nothing changed)",
+                steady.jobs()), fmt("%.2f s wall (%.2f s inside the jobs); %,d changes written", steady.wallSeconds(),
+                steady.jobSeconds(), steady.changes()), fmt("%.1f× the full read", steadyRatio),
+                verdict(steadyRatio <= 4, "≤ 4×"));
+        row(md, "2", "First full compute (segments created one by one through the API, each job awaited)",
+                fmt("%.2f s wall (%.2f s inside the jobs); %,d memberships written", first.wallSeconds(),
+                        first.jobSeconds(), first.added()),
+                fmt("%,.0f memberships/s (job time)", first.added() / first.jobSeconds()), "");
+        row(md, "3", fmt("Incremental pass, 1%% of users dirty (%,d users, real attribute changes + dirty_user)",
+                        f.incremental().dirtyUsers()),
+                fmt("%.3f s; %,d users evaluated, +%,d / −%,d", f.incremental().seconds(), f.incremental().users(),
+                        f.incremental().added(), f.incremental().removed()),
+                fmt("%.1f× faster than #1", incrementalRatio), verdict(incrementalRatio >= 50, "≥ 50×"));
+        row(md, "4a", fmt("Events through `POST /api/v1/events`: %,d events, %d per request, %d concurrent clients",
+                        f.events().events(), f.events().perRequest(), f.events().clients()),
+                fmt("%,.0f events/s (%.2f s); %,d joins, %,d leaves", f.events().perSecond(), f.events().seconds(),
+                        f.events().joined(), f.events().left()), "", "");
+        row(md, "4b", fmt("Single-event requests, one at a time (%,d timed)", f.events().latencyRequests()),
+                fmt("p50 %.2f ms, p99 %.2f ms", f.events().p50Millis(), f.events().p99Millis()), "", "");
+        row(md, "5", fmt("In-memory evaluator (`RuleEvaluator.compile`), 10-condition rule, %d users' documents, "
+                + "JMH (1 fork, %d × 1 s)", EvaluatorBenchmark.USERS, s.jmhIterations()), nanos(f.evaluatorNanos()), "", "");
+        row(md, "", "Check: incremental pass that drained the users dirtied by #4",
+                fmt("%,d users, +%,d / −%,d, %.2f s", f.drain().users(), f.drain().added(), f.drain().removed(),
+                        f.drain().seconds()), "", "");
+        Compute after = f.steadyStateAfterChanges();
+        row(md, "", "Check: full recompute after #3 and #4 (must write nothing)",
+                fmt("%.2f s wall; %,d changes written", after.wallSeconds(), after.changes()),
+                fmt("%.1f× the full read", after.wallSeconds() / f.readAllSeconds()), "");
+        row(md, "", fmt("Check: %,d sampled users × %d segments re-derived by the evaluator and by SQL",
+                        f.audit().users(), f.audit().segments()),
+                fmt("%d / %d mismatches", f.audit().evaluatorMismatches(), f.audit().sqlMismatches()), "", "");
+        return md.toString();
+    }
+
+    private static String nanos(EvaluatorBenchmark.Score score) {
+        return Double.isNaN(score.error()) ? fmt("%.1f ns per (user, segment)", score.nanos())
+                : fmt("%.1f ± %.1f ns per (user, segment) (99.9%% CI)", score.nanos(), score.error());
+    }
+
+    private static void row(StringBuilder md, String number, String measure, String result, String ratio, String target) {
+        md.append("| ").append(number).append(" | ").append(measure).append(" | ").append(result).append(" | ")
+                .append(ratio).append(" | ").append(target).append(" |\n");
+    }
+
+    private static String verdict(boolean met, String target) {
+        return target + (met ? " — met" : " — **missed**");
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

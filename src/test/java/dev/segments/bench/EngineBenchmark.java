@@ -1,0 +1,43 @@
+package dev.segments.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segments.testing.PostgresResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The full-scale benchmark of the core engine (1,000,000 users by default). Not a test: run it with
+ * {@code ./mvnw -B verify -Pbenchmark -Dbench.users=1000000}; it writes {@code target/benchmark.md}.
+ * {@link EngineBenchmarkSmokeTest} runs the same code at CI scale.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class EngineBenchmark {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ObjectMapper json;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void measure() throws Exception {
+        BenchSettings settings = BenchSettings.fullScale();
+        Path target = Path.of("target");
+        BenchFigures figures = new EngineBench(pool, new BenchClient(base, json), json, settings, target).run();
+        String report = BenchReport.markdown(figures, "./mvnw -B verify -Pbenchmark -Dbench.users=" + settings.users());
+        Files.writeString(target.resolve("benchmark.md"), report);
+        System.out.println(report);
+    }
+}
