@@ -12,49 +12,65 @@ import java.util.List;
 
 /**
  * One set-based statement that brings a segment's membership in line with its rule: it evaluates the
- * compiled rule over every snapshot, compares with the open
- * memberships, writes joins and leaves with their membership events, and counts them. A segment whose
- * membership is already right is not written at all.
+ * compiled rule over every snapshot, compares with the open memberships, writes joins and leaves with
+ * their membership events, and counts them. A segment whose membership is already right is not
+ * written at all.
+ *
+ * <p>The comparison is a FULL JOIN of the two sets, which PostgreSQL can only run as a hash or merge
+ * join: the cost stays linear even when the statistics of a freshly written membership table make
+ * the planner believe a segment has one member.
  */
-final class MembershipDiff {
+public final class MembershipDiff {
+
+    private static final String SQL = """
+            WITH target AS MATERIALIZED (
+                SELECT s.user_id FROM user_attribute_snapshot s WHERE %s
+            ), cur AS MATERIALIZED (
+                SELECT m.user_id FROM segment_membership m
+                WHERE m.segment_id = $1::bigint AND m.removed_at IS NULL
+            ), diff AS MATERIALIZED (
+                SELECT coalesce(t.user_id, c.user_id) AS user_id, c.user_id IS NULL AS joining
+                FROM target t FULL JOIN cur c ON c.user_id = t.user_id
+                WHERE t.user_id IS NULL OR c.user_id IS NULL
+            ), joins AS (
+                INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at)
+                SELECT $1::bigint, d.user_id, now(), NULL FROM diff d WHERE d.joining
+                ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = EXCLUDED.added_at, removed_at = NULL
+                RETURNING m.user_id
+            ), leaves AS (
+                UPDATE segment_membership m SET removed_at = now()
+                FROM diff d
+                WHERE NOT d.joining AND m.segment_id = $1::bigint AND m.user_id = d.user_id AND m.removed_at IS NULL
+                RETURNING m.user_id
+            ), logged AS (
+                INSERT INTO membership_event (user_id, segment_id, kind, cause, job_id)
+                SELECT user_id, $1::bigint, 'join', 'job', $2::bigint FROM joins
+                UNION ALL
+                SELECT user_id, $1::bigint, 'leave', 'job', $2::bigint FROM leaves
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM joins), (SELECT count(*) FROM leaves), (SELECT count(*) FROM cur),
+                   (SELECT count(*) FROM logged)
+            """;
 
     private MembershipDiff() {
     }
 
-    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId) {
+    /** The statement's text and arguments, e.g. for EXPLAIN. */
+    public record Statement(String sql, Tuple args) {
+    }
+
+    public static Statement statement(long segmentId, Rule rule, long jobId) {
         List<Object> args = new ArrayList<>(List.of(segmentId, jobId));
         SqlParams params = new SqlParams(args.size() + 1);
         String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
         args.addAll(params.values());
-        String sql = """
-                WITH target AS MATERIALIZED (
-                    SELECT s.user_id FROM user_attribute_snapshot s WHERE %s
-                ), cur AS MATERIALIZED (
-                    SELECT m.user_id FROM segment_membership m
-                    WHERE m.segment_id = $1::bigint AND m.removed_at IS NULL
-                ), joins AS (
-                    INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at)
-                    SELECT $1::bigint, t.user_id, now(), NULL FROM target t
-                    WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.user_id = t.user_id)
-                    ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = EXCLUDED.added_at, removed_at = NULL
-                    RETURNING m.user_id
-                ), leaves AS (
-                    UPDATE segment_membership m SET removed_at = now()
-                    WHERE m.user_id IN (SELECT c.user_id FROM cur c
-                                        WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.user_id = c.user_id))
-                      AND m.segment_id = $1 AND m.removed_at IS NULL
-                    RETURNING m.user_id
-                ), logged AS (
-                    INSERT INTO membership_event (user_id, segment_id, kind, cause, job_id)
-                    SELECT user_id, $1::bigint, 'join', 'job', $2::bigint FROM joins
-                    UNION ALL
-                    SELECT user_id, $1::bigint, 'leave', 'job', $2::bigint FROM leaves
-                    RETURNING 1
-                )
-                SELECT (SELECT count(*) FROM joins), (SELECT count(*) FROM leaves), (SELECT count(*) FROM cur),
-                       (SELECT count(*) FROM logged)
-                """.formatted(where);
-        return db.preparedQuery(sql).execute(Tuple.tuple(args)).map(rows -> {
+        return new Statement(SQL.formatted(where), Tuple.tuple(args));
+    }
+
+    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId) {
+        Statement statement = statement(segmentId, rule, jobId);
+        return db.preparedQuery(statement.sql()).execute(statement.args()).map(rows -> {
             Row row = rows.iterator().next();
             long added = row.getLong(0);
             long removed = row.getLong(1);

@@ -31,13 +31,12 @@ final class BenchReport {
         StringBuilder md = new StringBuilder();
         md.append("## Engine benchmark\n\n");
         md.append("Command: `").append(command).append("`\n\n");
-        md.append(fmt("Machine: %d cores; %s; %s; shared_buffers %s, work_mem %s (embedded PostgreSQL, default settings "
-                + "except max_connections=200).%n%n", f.machine().cores(), f.machine().java(), f.machine().postgres(),
+        md.append(fmt("Machine: %d cores; %s; %s; shared_buffers %s, work_mem %s (embedded PostgreSQL "
+                + "with fsync and synchronous_commit on, max_connections=200).%n%n", f.machine().cores(), f.machine().java(), f.machine().postgres(),
                 f.machine().sharedBuffers(), f.machine().workMem()));
         md.append(fmt("Data: %,d users with 15 attributes (%,d bytes of attribute JSON; table with indexes %s), "
                 + "%d segments of %d–%d conditions (mean %.1f), %d of them composable. Ratios compare figures of "
-                + "this one run; absolute times depend on the (shared) machine. The harness runs `ANALYZE segment_membership` "
-                + "once, after the first compute (see `EngineBench`).%n%n", s.users(), f.snapshotBytes(),
+                + "this one run; absolute times depend on the (shared) machine.%n%n", s.users(), f.snapshotBytes(),
                 f.machine().tableSize(), f.shape().segments(), f.shape().minConditions(), f.shape().maxConditions(),
                 f.shape().meanConditions(), f.shape().composable()));
         md.append("| # | Measure | Result | Ratio | Target |\n|---|---|---|---|---|\n");

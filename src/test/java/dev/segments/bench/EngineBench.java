@@ -69,10 +69,6 @@ final class EngineBench {
         SegmentShape shape = createSegments(firstJobs);
         Compute first = jobs(firstJobs, seconds(start));
         LOG.infof("first full compute: %.3f s wall, %d memberships", first.wallSeconds(), first.added());
-        // Statistics as autovacuum would eventually leave them. Without this, a segment whose memberships
-        // were all written after the last auto-analyze gets a one-row estimate for its open memberships,
-        // and its steady-state diff is planned as a nested loop over two CTE scans (quadratic; see the report).
-        sql("ANALYZE segment_membership", Tuple.tuple());
         Compute steady = fullRecompute("steady-state full recompute");
         double readAgain = readAllSeconds();
         BenchFigures.Events events = new EventLoad(api, settings).run();

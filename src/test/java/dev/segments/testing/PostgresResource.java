@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** A real PostgreSQL for the Quarkus tests: started once per test run, fresh data every run. */
+/**
+ * A real PostgreSQL for the Quarkus tests: started once per test run, fresh data every run. Tests run
+ * it without fsync (the library's default); {@code -Dsegments.test.durable-postgres=true} (set by the
+ * benchmark profile) turns fsync and synchronous commits on.
+ */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedPostgres postgres;
@@ -14,7 +18,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200");
+            if (Boolean.getBoolean("segments.test.durable-postgres")) {
+                // production-like settings for benchmarks: the tests' defaults skip fsync for speed
+                builder.setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("shared_buffers", System.getProperty("segments.test.shared-buffers", "1GB"));
+            }
+            postgres = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
