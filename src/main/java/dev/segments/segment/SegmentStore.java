@@ -3,6 +3,7 @@ package dev.segments.segment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segments.problem.ProblemException;
 import dev.segments.rule.Rule;
 import dev.segments.rule.RuleParser;
 import dev.segments.rule.SegmentRef;
@@ -47,6 +48,14 @@ public class SegmentStore {
     public Uni<List<SegmentView>> page(SqlClient db, long after, int limit) {
         return db.preparedQuery(VIEW + " WHERE s.id > $1 ORDER BY s.id LIMIT $2").execute(Tuple.of(after, limit))
                 .map(this::toViews);
+    }
+
+    /** Fails with 404 unless the segment exists. */
+    public Uni<Void> requireExists(SqlClient db, long id) {
+        return db.preparedQuery("SELECT 1 FROM segment WHERE id = $1").execute(Tuple.of(id))
+                .chain(rows -> rows.size() == 0
+                        ? Uni.createFrom().failure(ProblemException.notFound("segment " + id))
+                        : Uni.createFrom().voidItem());
     }
 
     public Uni<Boolean> lock(SqlClient db, long id) {

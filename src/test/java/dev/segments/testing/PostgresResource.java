@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A real PostgreSQL for the Quarkus tests: started once per test run, fresh data every run. Tests run
- * it without fsync (the library's default); {@code -Dsegments.test.durable-postgres=true} (set by the
+ * it without fsync (the library's default); {@code -Dbench.durable-postgres=true} (set by the
  * benchmark profile) turns fsync and synchronous commits on.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
@@ -19,11 +19,11 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200");
-            if (Boolean.getBoolean("segments.test.durable-postgres")) {
+            if (Boolean.getBoolean("bench.durable-postgres")) {
                 // production-like settings for benchmarks: the tests' defaults skip fsync for speed
                 builder.setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on")
-                        .setServerConfig("shared_buffers", System.getProperty("segments.test.shared-buffers", "1GB"));
+                        .setServerConfig("shared_buffers", System.getProperty("bench.shared-buffers", "1GB"));
             }
             postgres = builder.start();
         } catch (IOException e) {

@@ -2,10 +2,9 @@ package dev.segments.compute.rest;
 
 import dev.segments.api.Params;
 import dev.segments.compute.JobStore;
-import dev.segments.problem.ProblemException;
+import dev.segments.segment.SegmentStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,10 +20,12 @@ public class SegmentJobsResource {
 
     private final Pool pool;
     private final JobStore jobs;
+    private final SegmentStore segments;
 
-    public SegmentJobsResource(Pool pool, JobStore jobs) {
+    public SegmentJobsResource(Pool pool, JobStore jobs, SegmentStore segments) {
         this.pool = pool;
         this.jobs = jobs;
+        this.segments = segments;
     }
 
     @GET
@@ -32,10 +33,8 @@ public class SegmentJobsResource {
     public Uni<Map<String, Object>> segmentJobs(@PathParam("id") String id, @QueryParam("limit") String limit) {
         long segmentId = Params.id(id, "id");
         int size = Params.limit(limit, 20, 1000);
-        return pool.withConnection(conn -> conn.preparedQuery("SELECT 1 FROM segment WHERE id = $1").execute(Tuple.of(segmentId))
-                        .chain(rows -> rows.size() == 0
-                                ? Uni.createFrom().failure(ProblemException.notFound("segment " + segmentId))
-                                : jobs.forSegment(conn, segmentId, size)))
+        return pool.withConnection(conn -> segments.requireExists(conn, segmentId)
+                        .chain(() -> jobs.forSegment(conn, segmentId, size)))
                 .map(list -> Map.<String, Object>of("jobs", list));
     }
 }

@@ -3,12 +3,10 @@ package dev.segments.membership.rest;
 import dev.segments.api.Params;
 import dev.segments.membership.Member;
 import dev.segments.membership.MembershipStore;
-import dev.segments.problem.ProblemException;
+import dev.segments.segment.SegmentStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,10 +26,12 @@ public class MemberResource {
 
     private final Pool pool;
     private final MembershipStore memberships;
+    private final SegmentStore segments;
 
-    public MemberResource(Pool pool, MembershipStore memberships) {
+    public MemberResource(Pool pool, MembershipStore memberships, SegmentStore segments) {
         this.pool = pool;
         this.memberships = memberships;
+        this.segments = segments;
     }
 
     @GET
@@ -42,7 +42,7 @@ public class MemberResource {
         long segmentId = Params.id(id, "id");
         int size = Params.limit(limit, 100, 10_000);
         long cursor = Params.after(after);
-        return pool.withConnection(conn -> requireSegment(conn, segmentId)
+        return pool.withConnection(conn -> segments.requireExists(conn, segmentId)
                 .chain(() -> memberships.members(conn, segmentId, cursor, size)))
                 .map(members -> {
                     Map<String, Object> body = new HashMap<>();
@@ -63,7 +63,7 @@ public class MemberResource {
                 .whilst(page -> page.size() == CSV_PAGE && remember(last, page))
                 .filter(page -> !page.isEmpty())
                 .map(MemberResource::toCsv);
-        return pool.withConnection(conn -> requireSegment(conn, segmentId))
+        return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
                 .onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
                         .streams(Multi.createFrom().item("user_id,added_at\n"), rows));
     }
@@ -81,10 +81,4 @@ public class MemberResource {
         return csv.toString();
     }
 
-    private static Uni<Void> requireSegment(SqlClient db, long segmentId) {
-        return db.preparedQuery("SELECT 1 FROM segment WHERE id = $1").execute(Tuple.of(segmentId))
-                .chain(rows -> rows.size() == 0
-                        ? Uni.createFrom().failure(ProblemException.notFound("segment " + segmentId))
-                        : Uni.createFrom().voidItem());
-    }
 }
