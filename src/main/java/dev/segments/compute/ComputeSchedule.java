@@ -59,6 +59,12 @@ public class ComputeSchedule {
                                 .replaceWithVoid());
     }
 
+    @Scheduled(identity = "member-stats-compaction", every = "10s", delayed = "10s",
+            concurrentExecution = ConcurrentExecution.SKIP)
+    Uni<Void> compactMemberStats() {
+        return pool.withTransaction(jobs::compactMemberStats);
+    }
+
     @Scheduled(identity = "orphaned-jobs", every = "60s", delayed = "30s", concurrentExecution = ConcurrentExecution.SKIP)
     Uni<Void> restartOrphanedJobs() {
         return pool.withTransaction(conn -> jobs.failAbandonedIncremental(conn)

@@ -10,7 +10,6 @@ import dev.segments.segment.Catalog;
 import dev.segments.segment.CatalogCache;
 import dev.segments.segment.CatalogSegment;
 import dev.segments.user.SnapshotStore;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -63,23 +62,18 @@ public class IncrementalPass {
 
     private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
         Tally tally = new Tally();
-        return pool.withTransaction(conn -> Multi.createFrom().iterable(catalog.inDependencyOrder())
-                        .onItem().transformToUniAndConcatenate(s -> jobs.startIncremental(conn, s.id(), trigger)
-                                .invoke(jobId -> tally.jobs.put(s.id(), jobId)))
-                        .collect().last())
+        List<Long> segmentIds = catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList();
+        return pool.withTransaction(conn -> jobs.startIncremental(conn, segmentIds, trigger))
+                .invoke(tally.jobs::putAll)
                 .chain(() -> nextBatch(tally, 0))
-                .chain(() -> pool.withTransaction(conn -> Multi.createFrom().iterable(tally.jobs.entrySet())
-                        .onItem().transformToUniAndConcatenate(job -> {
-                            long[] counts = tally.counts.getOrDefault(job.getKey(), new long[2]);
-                            return jobs.finishIncremental(conn, job.getValue(), tally.users, counts[0], counts[1])
-                                    .invoke(kept -> {
-                                        if (kept) {
-                                            tally.kept.add(job.getValue());
-                                        }
-                                    });
-                        })
-                        .collect().last()))
-                .map(ignored -> new IncrementalResult(tally.users, tally.added(), tally.removed(), List.copyOf(tally.kept)));
+                .chain(() -> {
+                    Map<Long, long[]> changes = new LinkedHashMap<>();
+                    tally.jobs.forEach((segment, job) -> changes.put(job, tally.counts.getOrDefault(segment, new long[2])));
+                    return pool.withTransaction(conn -> jobs.finishIncremental(conn, changes, tally.users))
+                            .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
+                                    .map(Map.Entry::getKey).toList());
+                })
+                .map(kept -> new IncrementalResult(tally.users, tally.added(), tally.removed(), kept));
     }
 
     private Uni<Void> nextBatch(Tally tally, int batch) {
@@ -156,7 +150,6 @@ public class IncrementalPass {
     private static final class Tally {
         final Map<Long, Long> jobs = new LinkedHashMap<>();
         final Map<Long, long[]> counts = new LinkedHashMap<>();
-        final List<Long> kept = new ArrayList<>();
         long users;
 
         void add(long segmentId, boolean join) {

@@ -6,7 +6,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** SQL for {@code segment_compute_job}: the audit log of every compute and the queue of full computes. */
@@ -80,6 +82,19 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * Folds the member statistics' delta rows into one row per segment and drops those of deleted
+     * segments. Safe to run on several instances at once.
+     */
+    public Uni<Void> compactMemberStats(SqlClient db) {
+        return db.query("""
+                WITH gone AS (DELETE FROM segment_member_stats RETURNING *)
+                INSERT INTO segment_member_stats (segment_id, member_count, id_sum, hash_sum)
+                SELECT segment_id, sum(member_count), sum(id_sum), sum(hash_sum) FROM gone
+                WHERE segment_id IN (SELECT id FROM segment)
+                GROUP BY segment_id""").execute().replaceWithVoid();
+    }
+
     public Uni<Void> fail(SqlClient db, long jobId, String error) {
         return db.preparedQuery("""
                 UPDATE segment_compute_job SET status = 'failed', completed_at = clock_timestamp(), error = $2
@@ -88,26 +103,46 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
-    /** Opens the job row of one segment's share of an incremental pass. */
-    public Uni<Long> startIncremental(SqlClient db, long segmentId, Trigger trigger) {
+    /** Opens the job rows of an incremental pass, one per segment: segment id → job id. */
+    public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger) {
         return db.preparedQuery("""
-                INSERT INTO segment_compute_job (segment_id, triggered_by, kind) VALUES ($1, $2, 'incremental') RETURNING id""")
-                .execute(Tuple.of(segmentId, trigger.wire()))
-                .map(rows -> rows.iterator().next().getLong(0));
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind)
+                SELECT s, $2, 'incremental' FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
+                RETURNING segment_id, id""")
+                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire()))
+                .map(rows -> {
+                    Map<Long, Long> jobs = new LinkedHashMap<>();
+                    rows.forEach(row -> jobs.put(row.getLong(0), row.getLong(1)));
+                    return jobs;
+                });
     }
 
-    /** Closes an incremental job row: kept when it changed memberships, dropped when it changed nothing. */
-    public Uni<Boolean> finishIncremental(SqlClient db, long jobId, long users, long added, long removed) {
-        if (added + removed == 0) {
-            return db.preparedQuery("DELETE FROM segment_compute_job WHERE id = $1").execute(Tuple.of(jobId)).replaceWith(false);
-        }
+    /**
+     * Closes the job rows of an incremental pass: rows that changed memberships are completed with
+     * their counts and the segment's member count; rows that changed nothing are dropped.
+     *
+     * @param changes job id → {added, removed}
+     */
+    public Uni<Void> finishIncremental(SqlClient db, Map<Long, long[]> changes, long users) {
+        Long[] ids = changes.keySet().toArray(Long[]::new);
+        Long[] added = changes.values().stream().map(c -> c[0]).toArray(Long[]::new);
+        Long[] removed = changes.values().stream().map(c -> c[1]).toArray(Long[]::new);
         return db.preparedQuery("""
-                UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(),
-                       users_evaluated = $2, added_count = $3, removed_count = $4,
-                       member_count = (SELECT count(*) FROM segment_membership m
-                                       WHERE m.segment_id = j.segment_id AND m.removed_at IS NULL)
-                WHERE id = $1""")
-                .execute(Tuple.of(jobId, users, added, removed)).replaceWith(true);
+                        DELETE FROM segment_compute_job j USING unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(id, a, r)
+                        WHERE j.id = x.id AND x.a + x.r = 0""")
+                .execute(Tuple.of(ids, added, removed))
+                .chain(() -> db.preparedQuery("""
+                        WITH x AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(id, a, r) WHERE a + r > 0),
+                        counts AS (
+                            SELECT st.segment_id, sum(st.member_count)::bigint AS n FROM segment_member_stats st
+                            WHERE st.segment_id IN (SELECT segment_id FROM segment_compute_job WHERE id IN (SELECT id FROM x))
+                            GROUP BY st.segment_id)
+                        UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(),
+                               users_evaluated = $4, added_count = x.a, removed_count = x.r,
+                               member_count = coalesce((SELECT n FROM counts c WHERE c.segment_id = j.segment_id), 0)
+                        FROM x WHERE j.id = x.id""")
+                        .execute(Tuple.of(ids, added, removed, users)))
+                .replaceWithVoid();
     }
 
     /**

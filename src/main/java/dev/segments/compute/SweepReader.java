@@ -94,13 +94,16 @@ class SweepReader {
         return result;
     }
 
-    /** Segment id → {count, sum of ids mod 2^64, sum of hashint8} of the open memberships. */
+    /**
+     * Segment id → {count, sum of ids mod 2^64, sum of hashint8} of the open memberships, from the
+     * statistics the triggers on segment_membership keep (V2__member_stats.sql).
+     */
     private static Map<Long, long[]> currentFingerprints(Connection conn, List<CatalogSegment> segments)
             throws SQLException {
         Map<Long, long[]> fingerprints = new HashMap<>();
         try (PreparedStatement query = conn.prepareStatement("""
-                SELECT segment_id, count(*), sum(user_id)::text, sum(hashint8(user_id))
-                FROM segment_membership WHERE removed_at IS NULL AND segment_id = ANY(?)
+                SELECT segment_id, sum(member_count)::bigint, sum(id_sum)::text, sum(hash_sum)::bigint
+                FROM segment_member_stats WHERE segment_id = ANY(?)
                 GROUP BY segment_id""")) {
             Array ids = conn.createArrayOf("bigint", segments.stream().map(CatalogSegment::id).toArray());
             query.setArray(1, ids);

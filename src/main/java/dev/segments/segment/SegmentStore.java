@@ -30,7 +30,7 @@ public class SegmentStore {
 
     private static final String VIEW = """
             SELECT s.id, s.name, s.description, s.rules::text, s.is_composable, s.created_at, s.updated_at,
-                   (SELECT count(*) FROM segment_membership m WHERE m.segment_id = s.id AND m.removed_at IS NULL),
+                   (SELECT coalesce(sum(st.member_count), 0)::bigint FROM segment_member_stats st WHERE st.segment_id = s.id),
                    (SELECT max(j.completed_at) FROM segment_compute_job j WHERE j.segment_id = s.id AND j.status = 'completed')
             FROM segment s""";
 

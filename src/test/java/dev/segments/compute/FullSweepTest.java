@@ -91,6 +91,45 @@ class FullSweepTest {
         }
     }
 
+    @Test
+    void shouldKeepTheMemberStatisticsEqualToTheMembershipTableThroughEveryKindOfWrite() throws Exception {
+        for (long user = 40_101; user <= 40_120; user++) {
+            putAttributes(user, "{\"stats_score\": " + (user - 40_100) + "}").statusCode(200);
+        }
+        long segment = createSegment("stats high", "{\"attribute\": \"stats_score\", \"op\": \"gt\", \"value\": 10}");
+        awaitSegmentIdle(segment);
+        putAttributes(40_101, "{\"stats_score\": 50}").statusCode(200);
+        putAttributes(40_120, "{\"stats_score\": 1}").statusCode(200);
+        given().delete("/api/v1/users/40119").then().statusCode(204);
+        try (Connection conn = dataSource.getConnection(); Statement sql = conn.createStatement()) {
+            sql.executeUpdate("UPDATE segment_membership SET removed_at = now() WHERE segment_id = " + segment
+                    + " AND user_id = 40118");
+            sql.executeUpdate("DELETE FROM segment_membership WHERE segment_id = " + segment + " AND user_id = 40117");
+            sql.executeUpdate("WITH gone AS (DELETE FROM segment_member_stats RETURNING *) "
+                    + "INSERT INTO segment_member_stats SELECT segment_id, sum(member_count), sum(id_sum), sum(hash_sum) "
+                    + "FROM gone GROUP BY segment_id");
+        }
+        assertEquals(statistics("""
+                SELECT segment_id, count(*), sum(user_id), sum(hashint8(user_id)) FROM segment_membership
+                WHERE removed_at IS NULL GROUP BY segment_id ORDER BY segment_id"""), statistics("""
+                SELECT segment_id, sum(member_count), sum(id_sum), sum(hash_sum) FROM segment_member_stats
+                GROUP BY segment_id HAVING sum(member_count) <> 0 ORDER BY segment_id"""));
+        given().get("/api/v1/segments/" + segment).then().statusCode(200)
+                .body("member_count", org.hamcrest.Matchers.equalTo(7));
+    }
+
+    private List<String> statistics(String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection conn = dataSource.getConnection(); Statement sql = conn.createStatement();
+                ResultSet result = sql.executeQuery(query)) {
+            while (result.next()) {
+                rows.add(result.getLong(1) + ":" + result.getLong(2) + ":" + result.getBigDecimal(3).toBigInteger() + ":"
+                        + result.getBigDecimal(4).toBigInteger());
+            }
+        }
+        return rows;
+    }
+
     /** Recomputes every segment and answers each segment's job of this run. */
     private static Map<Long, JsonPath> recomputeEverything() {
         List<Number> jobIds = given().post("/api/v1/compute/full").then().statusCode(202).extract().path("job_ids");
