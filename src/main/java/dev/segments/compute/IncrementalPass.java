@@ -95,7 +95,7 @@ public class IncrementalPass {
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                            .chain(() -> snapshots.attributes(conn, users))
+                            .chain(() -> snapshots.attributesForEvaluation(conn, users))
                             .chain(attributes -> memberships.openSegments(conn, users)
                                     .map(open -> evaluate(users, attributes, open, segments, tally)))
                             .chain(changes -> memberships.write(conn, changes))

@@ -1,5 +1,7 @@
 package dev.segments.compute;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.segment.CatalogSegment;
@@ -13,8 +15,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,11 +37,11 @@ class SnapshotScan {
     private static final int BATCH = 2_048;
     private static final int FETCH_SIZE = 10_000;
 
-    private final ObjectMapper json;
-
-    SnapshotScan(ObjectMapper json) {
-        this.json = json;
-    }
+    /**
+     * Numbers as doubles, the type rules compare them in (exactly what the app's decimal-keeping
+     * mapper would give after conversion, without a BigDecimal per number).
+     */
+    private final ObjectMapper json = new ObjectMapper();
 
     /** The fingerprint of each segment's evaluated members, in the order of {@code segments}. */
     Fingerprint[] evaluate(Connection conn, List<CatalogSegment> segments) throws SQLException {
@@ -101,8 +105,10 @@ class SnapshotScan {
             Integer i = index.get(id);
             return i != null && matched[i];
         };
+        Set<String> used = new HashSet<>();
+        segments.forEach(segment -> used.addAll(segment.rule().attributes()));
         for (int row = 0; row < size; row++) {
-            ObjectNode attributes = parse(documents[row]);
+            ObjectNode attributes = parse(documents[row], used);
             for (int i = 0; i < count; i++) {
                 matched[i] = segments.get(i).compiled().test(attributes, isMember, now);
                 if (matched[i]) {
@@ -113,9 +119,21 @@ class SnapshotScan {
         return fingerprints;
     }
 
-    private ObjectNode parse(String document) {
-        try {
-            return (ObjectNode) json.readTree(document);
+    /** Reads only the attributes some rule uses; the others are skipped without building nodes. */
+    private ObjectNode parse(String document, Set<String> used) {
+        ObjectNode attributes = json.createObjectNode();
+        try (JsonParser parser = json.createParser(document)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (used.contains(name)) {
+                    attributes.set(name, json.readTree(parser));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return attributes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,6 +20,7 @@ import java.util.Set;
 public class SnapshotStore {
 
     private final ObjectMapper json;
+    private final ObjectMapper doubles = new ObjectMapper();
 
     public SnapshotStore(ObjectMapper json) {
         this.json = json;
@@ -64,13 +65,16 @@ public class SnapshotStore {
                 });
     }
 
-    /** The attributes of these users (users without a snapshot are absent from the answer). */
-    public Uni<Map<Long, ObjectNode>> attributes(SqlClient db, Long[] userIds) {
+    /**
+     * The attributes of these users, for evaluation only: numbers are read as doubles, the type rules
+     * compare them in (users without a snapshot are absent from the answer).
+     */
+    public Uni<Map<Long, ObjectNode>> attributesForEvaluation(SqlClient db, Long[] userIds) {
         return db.preparedQuery("SELECT user_id, attributes::text FROM user_attribute_snapshot WHERE user_id = ANY($1::bigint[])")
                 .execute(Tuple.of((Object) userIds))
                 .map(rows -> {
                     Map<Long, ObjectNode> attributes = new HashMap<>();
-                    rows.forEach(row -> attributes.put(row.getLong(0), object(row.getString(1))));
+                    rows.forEach(row -> attributes.put(row.getLong(0), parse(doubles, row.getString(1))));
                     return attributes;
                 });
     }
@@ -101,8 +105,12 @@ public class SnapshotStore {
     }
 
     public ObjectNode object(String text) {
+        return parse(json, text);
+    }
+
+    private static ObjectNode parse(ObjectMapper mapper, String text) {
         try {
-            return (ObjectNode) json.readTree(text);
+            return (ObjectNode) mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
