@@ -9,8 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongPredicate;
+import org.jboss.logging.Logger;
 
 /**
  * Reads every snapshot once and evaluates many segments per user in memory, on all cores, with a
@@ -34,8 +33,9 @@ import java.util.function.LongPredicate;
 @ApplicationScoped
 class SnapshotScan {
 
+    private static final Logger LOG = Logger.getLogger(SnapshotScan.class);
+
     private static final int BATCH = 2_048;
-    private static final int FETCH_SIZE = 10_000;
 
     /**
      * Numbers as doubles, the type rules compare them in (exactly what the app's decimal-keeping
@@ -54,34 +54,35 @@ class SnapshotScan {
         Semaphore inFlight = new Semaphore(threads * 2);
         List<Future<Fingerprint[]>> results = new ArrayList<>();
         Instant now = Instant.now();
-        try (PreparedStatement query = conn.prepareStatement("SELECT user_id, attributes::text FROM user_attribute_snapshot")) {
-            query.setFetchSize(FETCH_SIZE);
-            try (ResultSet rows = query.executeQuery()) {
-                long[] ids = new long[BATCH];
-                String[] documents = new String[BATCH];
-                int size = 0;
-                while (rows.next()) {
-                    ids[size] = rows.getLong(1);
-                    documents[size++] = rows.getString(2);
-                    if (size == BATCH) {
-                        results.add(submit(workers, inFlight, segments, ids, documents, size, now));
-                        ids = new long[BATCH];
-                        documents = new String[BATCH];
-                        size = 0;
-                    }
-                }
-                if (size > 0) {
+        try (SnapshotCopy rows = new SnapshotCopy(conn)) {
+            long[] ids = new long[BATCH];
+            byte[][] documents = new byte[BATCH][];
+            int size = 0;
+            while (rows.next()) {
+                ids[size] = rows.userId();
+                documents[size++] = rows.document();
+                if (size == BATCH) {
                     results.add(submit(workers, inFlight, segments, ids, documents, size, now));
+                    ids = new long[BATCH];
+                    documents = new byte[BATCH][];
+                    size = 0;
                 }
             }
-            return merge(results, segments.size());
+            if (size > 0) {
+                results.add(submit(workers, inFlight, segments, ids, documents, size, now));
+            }
+            long waited = System.nanoTime();
+            Fingerprint[] merged = merge(results, segments.size());
+            LOG.debugf("Scan: %d batches read; waited %d ms for the evaluators after the last row",
+                    results.size(), (System.nanoTime() - waited) / 1_000_000);
+            return merged;
         } finally {
             workers.shutdownNow();
         }
     }
 
     private Future<Fingerprint[]> submit(ExecutorService workers, Semaphore inFlight, List<CatalogSegment> segments,
-            long[] ids, String[] documents, int size, Instant now) {
+            long[] ids, byte[][] documents, int size, Instant now) {
         inFlight.acquireUninterruptibly();
         return workers.submit(() -> {
             try {
@@ -92,7 +93,7 @@ class SnapshotScan {
         });
     }
 
-    private Fingerprint[] evaluateBatch(List<CatalogSegment> segments, long[] ids, String[] documents, int size,
+    private Fingerprint[] evaluateBatch(List<CatalogSegment> segments, long[] ids, byte[][] documents, int size,
             Instant now) {
         int count = segments.size();
         Fingerprint[] fingerprints = newFingerprints(count);
@@ -120,7 +121,7 @@ class SnapshotScan {
     }
 
     /** Reads only the attributes some rule uses; the others are skipped without building nodes. */
-    private ObjectNode parse(String document, Set<String> used) {
+    private ObjectNode parse(byte[] document, Set<String> used) {
         ObjectNode attributes = json.createObjectNode();
         try (JsonParser parser = json.createParser(document)) {
             parser.nextToken();
