@@ -2,7 +2,9 @@ package dev.segments.compute;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.segment.CatalogSegment;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -129,7 +131,7 @@ class SnapshotScan {
                 String name = parser.currentName();
                 parser.nextToken();
                 if (used.contains(name)) {
-                    attributes.set(name, json.readTree(parser));
+                    attributes.set(name, value(parser));
                 } else {
                     parser.skipChildren();
                 }
@@ -137,6 +139,28 @@ class SnapshotScan {
             return attributes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Scalars are built directly from the token (the common case); arrays and objects by the mapper. */
+    private JsonNode value(JsonParser parser) throws IOException {
+        JsonNodeFactory nodes = json.getNodeFactory();
+        switch (parser.currentToken()) {
+            case VALUE_STRING:
+                return nodes.textNode(parser.getText());
+            case VALUE_NUMBER_INT:
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? nodes.numberNode(parser.getBigIntegerValue()) : nodes.numberNode(parser.getLongValue());
+            case VALUE_NUMBER_FLOAT:
+                return nodes.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE:
+                return nodes.booleanNode(true);
+            case VALUE_FALSE:
+                return nodes.booleanNode(false);
+            case VALUE_NULL:
+                return nodes.nullNode();
+            default:
+                return json.readTree(parser);
         }
     }
 
