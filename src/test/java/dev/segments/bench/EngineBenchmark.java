@@ -1,5 +1,7 @@
 package dev.segments.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
@@ -39,5 +41,8 @@ class EngineBenchmark {
         String report = BenchReport.markdown(figures, "./mvnw -B verify -Pbenchmark -Dbench.users=" + settings.users());
         Files.writeString(target.resolve("benchmark.md"), report);
         System.out.println(report);
+        // the figures are only worth printing if the engine stayed exact at this scale (speed is not asserted)
+        assertEquals(0, figures.steadyState().changes(), "a steady-state recompute must write nothing");
+        assertEquals(0, figures.audit().evaluatorMismatches() + figures.audit().sqlMismatches(), "membership mismatches");
     }
 }
