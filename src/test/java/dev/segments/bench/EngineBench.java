@@ -76,10 +76,11 @@ final class EngineBench {
         Incremental incremental = markOnePercentDirtyAndRun();
         Compute steadyAfter = fullRecompute("full recompute after events and incremental");
         BenchFigures.Audit audit = new MembershipAudit(pool, json, settings).check(segments);
+        BenchFigures.Estimates estimates = new EstimateBench(api, json, settings).run(List.copyOf(segments.keySet()));
         explainOneSegment();
         EvaluatorBenchmark.Score nanos = evaluatorBenchmark();
         return new BenchFigures(settings, BenchReport.machine(pool), generate, bytes, Math.min(read, readAgain),
-                shape, first, steady, steadyAfter, events, drain, incremental, audit, nanos);
+                shape, first, steady, steadyAfter, events, drain, incremental, audit, nanos, estimates);
     }
 
     private double generateUsers() {
