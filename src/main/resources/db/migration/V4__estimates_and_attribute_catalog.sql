@@ -51,7 +51,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Only rows whose attributes changed are expanded; a key whose type stayed the same cancels out.
+-- Only rows whose attributes changed count, and in them only keys whose JSON type changed (added,
+-- removed, or a value of another type): a changed value of the same type changes no count.
 CREATE FUNCTION snapshot_stats_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
@@ -59,14 +60,19 @@ BEGIN
     END IF;
     PERFORM nextval('data_change_seq');
     INSERT INTO attribute_stats (attribute, json_type, users)
-    SELECT key, json_type, sum(n)
-    FROM (SELECT a.key, jsonb_typeof(a.value) AS json_type, change.n
-          FROM (SELECT n.attributes AS attributes, 1 AS n FROM new_rows n
-                UNION ALL
-                SELECT o.attributes, -1 FROM old_rows o) AS change
-          CROSS JOIN LATERAL jsonb_each(change.attributes) a) AS keyed
-    GROUP BY key, json_type
-    HAVING sum(n) <> 0;
+    SELECT d.attribute, d.json_type, sum(d.n)
+    FROM old_rows o JOIN new_rows n ON n.user_id = o.user_id
+    CROSS JOIN LATERAL (
+        SELECT k.key AS attribute, jsonb_typeof(n.attributes -> k.key) AS json_type, 1 AS n
+        FROM jsonb_object_keys(n.attributes) AS k(key)
+        WHERE jsonb_typeof(o.attributes -> k.key) IS DISTINCT FROM jsonb_typeof(n.attributes -> k.key)
+        UNION ALL
+        SELECT k.key, jsonb_typeof(o.attributes -> k.key), -1
+        FROM jsonb_object_keys(o.attributes) AS k(key)
+        WHERE jsonb_typeof(o.attributes -> k.key) IS DISTINCT FROM jsonb_typeof(n.attributes -> k.key)) AS d
+    WHERE o.attributes IS DISTINCT FROM n.attributes
+    GROUP BY d.attribute, d.json_type
+    HAVING sum(d.n) <> 0;
     RETURN NULL;
 END $$;
 

@@ -5,6 +5,7 @@ import static dev.segments.testing.Api.importUsers;
 import static dev.segments.testing.Api.members;
 import static dev.segments.testing.Api.patchAttributes;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,20 +114,24 @@ class EstimateApiTest {
     void shouldEstimateEveryNodeByPointer() {
         importUsers(ndjson(7_103_000, 20, i -> "{\"est_n\": " + i + ", \"est_c\": \"" + (i < 5 ? "de" : "fr") + "\"}"))
                 .statusCode(200);
+        // a NOT also matches every other test's user (they have no est_c), so only its lower bound is known
         String rule = """
                 {"operator": "AND", "conditions": [
                     {"attribute": "est_n", "op": "gte", "value": 10},
                     {"operator": "OR", "conditions": [
                         {"attribute": "est_c", "op": "eq", "value": "fr"},
-                        {"operator": "NOT", "conditions": [{"attribute": "est_n", "op": "lt", "value": 18}]}]}]}""";
+                        {"attribute": "est_n", "op": "gte", "value": 18}]},
+                    {"operator": "NOT", "conditions": [{"attribute": "est_c", "op": "eq", "value": "es"}]}]}""";
         estimate("{\"rules\": " + rule + ", \"per_node\": true}").statusCode(200)
                 .body("estimate", equalTo(10))
+                .body("nodes.size()", equalTo(7))
                 .body("nodes.'/rules'.estimate", equalTo(10))
                 .body("nodes.'/rules/conditions/0'.estimate", equalTo(10))
                 .body("nodes.'/rules/conditions/1'.estimate", equalTo(15))
                 .body("nodes.'/rules/conditions/1/conditions/0'.estimate", equalTo(15))
-                .body("nodes.'/rules/conditions/1/conditions/1'.sample_matches", greaterOrEqual(2))
-                .body("nodes.'/rules/conditions/1/conditions/1/conditions/0'.ci95_low", greaterOrEqual(18));
+                .body("nodes.'/rules/conditions/1/conditions/1'.estimate", equalTo(2))
+                .body("nodes.'/rules/conditions/2'.ci95_low", greaterOrEqual(20))
+                .body("nodes.'/rules/conditions/2/conditions/0'.estimate", equalTo(0));
     }
 
     private static org.hamcrest.Matcher<Integer> greaterOrEqual(int value) {
@@ -187,6 +192,16 @@ class EstimateApiTest {
     void shouldRejectReferencesToMissingSegments() {
         estimate(rules("{\"operator\": \"OR\", \"conditions\": [" + GOLD + ", {\"segment\": 987654321}]}"))
                 .statusCode(400).body("errors.pointer", hasItem("/rules/conditions/1"));
+    }
+
+    @Test
+    void shouldDescribeEveryNewEndpointInOpenApi() {
+        given().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/segments/estimate:"))
+                .body(containsString("/api/v1/segments/{id}/estimate:"))
+                .body(containsString("/api/v1/segments/{id}/preview:"))
+                .body(containsString("/api/v1/attributes:"))
+                .body(containsString("/api/v1/attributes/{name}/values:"));
     }
 
     static String ndjson(long first, int count, java.util.function.IntFunction<String> attributes) {
