@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,16 +61,17 @@ public final class MembershipDiff {
     public record Statement(String sql, Tuple args) {
     }
 
-    public static Statement statement(long segmentId, Rule rule, long jobId) {
+    /** @param now the instant the rule is evaluated at (time conditions); bound as a parameter */
+    public static Statement statement(long segmentId, Rule rule, long jobId, Instant now) {
         List<Object> args = new ArrayList<>(List.of(segmentId, jobId));
         SqlParams params = new SqlParams(args.size() + 1);
-        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
+        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params, now);
         args.addAll(params.values());
         return new Statement(SQL.formatted(where), Tuple.tuple(args));
     }
 
-    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId) {
-        Statement statement = statement(segmentId, rule, jobId);
+    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId, Instant now) {
+        Statement statement = statement(segmentId, rule, jobId, now);
         return db.preparedQuery(statement.sql()).execute(statement.args()).map(rows -> {
             Row row = rows.iterator().next();
             long added = row.getLong(0);

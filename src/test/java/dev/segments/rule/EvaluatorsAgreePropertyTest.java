@@ -108,7 +108,7 @@ class EvaluatorsAgreePropertyTest {
 
     private static Boolean[] sqlAnswers(Rule rule) throws Exception {
         SqlParams params = new SqlParams(1);
-        String sql = "SELECT id, " + SqlCompiler.compile(rule, "d.attributes", "d.id", params) + " FROM docs d";
+        String sql = "SELECT id, " + SqlCompiler.compile(rule, "d.attributes", "d.id", params, NOW) + " FROM docs d";
         Boolean[] answers = new Boolean[DOCUMENTS];
         try (PreparedStatement query = db.prepare(sql, params.values()); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
