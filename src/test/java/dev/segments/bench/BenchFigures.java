@@ -14,6 +14,7 @@ record BenchFigures(
         Events events,
         Incremental drain,
         Incremental incremental,
+        Incremental incrementalAfterEvents,
         Audit audit,
         EvaluatorBenchmark.Score evaluatorNanos) {
 

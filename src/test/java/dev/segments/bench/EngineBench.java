@@ -71,15 +71,17 @@ final class EngineBench {
         LOG.infof("first full compute: %.3f s wall, %d memberships", first.wallSeconds(), first.added());
         Compute steady = fullRecompute("steady-state full recompute");
         double readAgain = readAllSeconds();
-        BenchFigures.Events events = new EventLoad(api, settings).run();
+        EventLoad eventLoad = new EventLoad(api, settings);
+        BenchFigures.Events events = eventLoad.run();
         Incremental drain = incremental(0);
         Incremental incremental = markOnePercentDirtyAndRun();
+        Incremental afterEvents = changeOnePercentThroughEventsAndRun(eventLoad);
         Compute steadyAfter = fullRecompute("full recompute after events and incremental");
         BenchFigures.Audit audit = new MembershipAudit(pool, json, settings).check(segments);
         explainOneSegment();
         EvaluatorBenchmark.Score nanos = evaluatorBenchmark();
         return new BenchFigures(settings, BenchReport.machine(pool), generate, bytes, Math.min(read, readAgain),
-                shape, first, steady, steadyAfter, events, drain, incremental, audit, nanos);
+                shape, first, steady, steadyAfter, events, drain, incremental, afterEvents, audit, nanos);
     }
 
     private double generateUsers() {
@@ -151,13 +153,29 @@ final class EngineBench {
 
     /** Changes attributes of a random 1% of the users in the snapshot table, flags them, and runs the pass. */
     private Incremental markOnePercentDirtyAndRun() {
-        Random random = new Random(settings.seed() ^ 0x5EED);
-        Long[] ids = random.longs(settings.firstUserId() + 1, settings.lastUserId() + 1).distinct()
-                .limit(settings.users() / 100).sorted().boxed().toArray(Long[]::new);
+        Long[] ids = randomOnePercent(settings.seed() ^ 0x5EED);
         sql(BenchUsers.CHANGE_AND_MARK_DIRTY, Tuple.of(ids, BenchUsers.TIERS));
         Incremental result = incremental(ids.length);
         LOG.infof("incremental pass over %d dirty users: %.3f s", ids.length, result.seconds());
         return result;
+    }
+
+    /**
+     * Changes 1% of the users through the events API (the path nearly every dirty flag comes from: the
+     * memberships are already current, the pass re-checks every segment) and runs the pass.
+     */
+    private Incremental changeOnePercentThroughEventsAndRun(EventLoad events) {
+        Long[] ids = randomOnePercent(settings.seed() ^ 0xE7E7);
+        events.changeThroughEvents(ids);
+        Incremental result = incremental(ids.length);
+        LOG.infof("incremental pass over %d users dirtied by events: %.3f s", ids.length, result.seconds());
+        return result;
+    }
+
+    private Long[] randomOnePercent(long seed) {
+        Random random = new Random(seed);
+        return random.longs(settings.firstUserId() + 1, settings.lastUserId() + 1).distinct()
+                .limit(settings.users() / 100).sorted().boxed().toArray(Long[]::new);
     }
 
     /** The figures of these jobs, counting only this run's segments (a shared database may hold others). */
