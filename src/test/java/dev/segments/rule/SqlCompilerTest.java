@@ -19,7 +19,9 @@ class SqlCompilerTest {
 
     private static final String HOSTILE = "{'operator':'OR','conditions':["
             + "{'attribute':'x\\u0027); DROP TABLE users; --','op':'eq','value':'evil\\u0027 OR 1=1'},"
-            + "{'attribute':'n','op':'in','value':[1,'two',false]},{'segment':9}]}";
+            + "{'attribute':'n','op':'in','value':[1,'two',false]},{'segment':9},"
+            + "{'attribute':'at','op':'within_last','value':{'amount':3,'unit':'days'}},"
+            + "{'attribute':'at','op':'before','value':'2025-01-01T00:00:00+01:00'}]}";
 
     static List<Integer> placeholders(String sql) {
         List<Integer> numbers = new ArrayList<>();
@@ -67,6 +69,17 @@ class SqlCompilerTest {
                         + " AND m.user_id = u.id AND m.removed_at IS NULL)",
                 SqlCompiler.compile(RuleParser.parse(json("{'segment':42}"), ""), "u.attributes", "u.id", params, NOW));
         assertEquals(List.of(42L), params.values());
+    }
+
+    @Test
+    void shouldBindNowAndTheDatesNeverCallingPostgresClock() {
+        SqlParams params = new SqlParams(1);
+        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params, NOW);
+        long nowMicros = 1_736_942_400_000_000L;
+        assertFalse(sql.toLowerCase(java.util.Locale.ROOT).matches("(?s).*(now\\(|current_|localtime|::timestamp).*"), sql);
+        assertTrue(params.values().contains(nowMicros), "now bound as microseconds: " + params.values());
+        assertTrue(params.values().contains(nowMicros - 3 * 86_400_000_000L), "now - 3 days bound: " + params.values());
+        assertTrue(params.values().contains(1_735_686_000_000_000L), "the before date bound: " + params.values());
     }
 
     @Test
