@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Month;
 import java.time.Year;
+import java.util.function.Supplier;
 
 /**
  * The dates of time conditions, read the same way in Java and in PostgreSQL. Both backends turn a
@@ -40,31 +41,44 @@ final class Dates {
     private static final long MICROS_PER_HOUR = 60 * MICROS_PER_MINUTE;
     private static final long MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
 
-    /** The same grammar as {@link #micros(String)}, for PostgreSQL's {@code regexp_match}. */
-    private static final String SQL_PATTERN = "^([0-9]{4})-([0-9]{2})-([0-9]{2})"
-            + "(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:[.]([0-9]+))?(?:Z|([+-])([0-9]{2}):([0-9]{2})))?$";
+    /**
+     * The grammar of {@link #micros(String)} with the field ranges, for PostgreSQL's {@code ~} (a plain
+     * match; capturing groups would make PostgreSQL's regex engine several times slower).
+     */
+    private static final String SQL_PATTERN = "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+            + "(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]+)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))?$";
 
     /**
-     * The SQL reader: microseconds of a date, NULL for anything else. {@code g} holds the pattern's
-     * groups: 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction, 8 offset sign,
-     * 9 offset hours, 10 offset minutes (NULL when absent). The day count uses make_date 400 years
-     * later, which has the same number of days to 2370-01-01 as the date has to 1970-01-01 (a
-     * Gregorian 400-year cycle is always 146,097 days) and works for the year 0000 too; it only runs
-     * once the fields are known to be valid, so it never raises an error.
+     * The SQL reader: microseconds of a date, NULL for anything else; {@code {x}} stands for the text.
+     * Once the pattern matched, every field sits at a fixed position (only the fraction's length
+     * varies), so fields are cut out with substr: the day is checked against its month and leap year,
+     * the day count uses make_date 400 years later, which has as many days to 2370-01-01 as the date
+     * has to 1970-01-01 (a Gregorian 400-year cycle is always 146,097 days) and works for the year 0000
+     * too. The field casts sit in a CASE nested under the pattern test (CASE evaluates lazily, also when
+     * the planner folds constants; AND does not promise an order), so no cast or make_date ever sees a
+     * string that is not a date and the expression never raises an error. Measured at about 5 µs a
+     * row on this machine (regexp_match with capturing groups in a subquery took 45 µs).
      */
     private static final String SQL_MICROS = """
-            (SELECT CASE WHEN g[2]::int BETWEEN 1 AND 12
-                  AND g[3]::int BETWEEN 1 AND (CASE WHEN g[2]::int = 2 THEN
-                          (CASE WHEN (g[1]::int %% 4 = 0 AND g[1]::int %% 100 <> 0) OR g[1]::int %% 400 = 0 THEN 29 ELSE 28 END)
-                      ELSE 30 + (g[2]::int + g[2]::int / 8) %% 2 END)
-                  AND coalesce(g[4]::int, 0) <= 23 AND coalesce(g[5]::int, 0) <= 59 AND coalesce(g[6]::int, 0) <= 59
-                  AND coalesce(g[9]::int, 0) <= 23 AND coalesce(g[10]::int, 0) <= 59
-              THEN (make_date(g[1]::int + 400, g[2]::int, g[3]::int) - DATE '2370-01-01')::bigint * 86400000000
-                  + coalesce(g[4]::bigint * 3600000000 + g[5]::bigint * 60000000 + g[6]::bigint * 1000000, 0)
-                  + coalesce(rpad(substr(g[7], 1, 6), 6, '0')::bigint, 0)
-                  - coalesce((CASE g[8] WHEN '-' THEN -1 ELSE 1 END) * (g[9]::bigint * 3600000000 + g[10]::bigint * 60000000), 0)
-              END
-             FROM regexp_match(%s, '%s') AS r(g))""";
+            (CASE WHEN {x} ~ '%s' THEN (CASE WHEN
+                (substr({x}, 9, 2)::int <= 28 OR substr({x}, 9, 2)::int <= (CASE WHEN substr({x}, 6, 2)::int = 2
+                    THEN (CASE WHEN (substr({x}, 1, 4)::int %% 4 = 0 AND substr({x}, 1, 4)::int %% 100 <> 0)
+                               OR substr({x}, 1, 4)::int %% 400 = 0 THEN 29 ELSE 28 END)
+                    ELSE 30 + (substr({x}, 6, 2)::int + substr({x}, 6, 2)::int / 8) %% 2 END))
+              THEN (make_date(substr({x}, 1, 4)::int + 400, substr({x}, 6, 2)::int, substr({x}, 9, 2)::int)
+                      - DATE '2370-01-01')::bigint * 86400000000
+                  + (CASE WHEN length({x}) = 10 THEN 0 ELSE
+                      substr({x}, 12, 2)::bigint * 3600000000 + substr({x}, 15, 2)::bigint * 60000000
+                      + substr({x}, 18, 2)::bigint * 1000000
+                      + (CASE WHEN substr({x}, 20, 1) = '.' THEN rpad(substr(substr({x}, 21,
+                            length({x}) - (CASE WHEN right({x}, 1) = 'Z' THEN 21 ELSE 26 END)), 1, 6), 6, '0')::bigint
+                          ELSE 0 END)
+                      - (CASE WHEN right({x}, 1) = 'Z' THEN 0
+                          ELSE (CASE WHEN substr({x}, length({x}) - 5, 1) = '-' THEN -1 ELSE 1 END)
+                              * (substr({x}, length({x}) - 4, 2)::bigint * 3600000000 + right({x}, 2)::bigint * 60000000)
+                          END)
+                    END)
+            END) END)""".formatted(SQL_PATTERN);
 
     private Dates() {}
 
@@ -138,11 +152,18 @@ final class Dates {
     }
 
     /**
-     * A PostgreSQL bigint expression with the microseconds of the date in {@code textExpression}
-     * (a SQL text expression), NULL when it is not a date; it never raises an error.
+     * A PostgreSQL bigint expression with the microseconds of the date in a SQL text expression, NULL
+     * when it is not a date; it never raises an error. The text is written many times; {@code text}
+     * gives each occurrence, and is called in the order the occurrences appear (so each can bind its
+     * own placeholder).
      */
-    static String sqlMicros(String textExpression) {
-        return SQL_MICROS.formatted(textExpression, SQL_PATTERN);
+    static String sqlMicros(Supplier<String> text) {
+        String[] parts = SQL_MICROS.split("\\{x}", -1);
+        StringBuilder sql = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            sql.append(text.get()).append(parts[i]);
+        }
+        return sql.toString();
     }
 
     /** Microseconds since the epoch of an instant, rounded down (the precision both backends compare at). */

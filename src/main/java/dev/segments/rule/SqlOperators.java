@@ -60,7 +60,7 @@ final class SqlOperators {
      */
     private static String dated(SqlAttribute a, String sqlOperator, Supplier<String> bounds) {
         SqlTypeCase sql = a.typeCase();
-        String micros = Dates.sqlMicros(a.string());
+        String micros = Dates.sqlMicros(a::string);
         return sql.when("string", "COALESCE(" + micros + " " + sqlOperator + " " + bounds.get() + ", false)")
                 .otherwise(false);
     }
