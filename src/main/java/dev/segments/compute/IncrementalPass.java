@@ -147,17 +147,23 @@ public class IncrementalPass {
      */
     private Uni<List<DirtyUser>> read(SqlConnection conn, Long[] users) {
         return conn.preparedQuery("""
-                        SELECT u.id, s.attributes::text, ARRAY(
-                            SELECT m.segment_id FROM segment_membership m WHERE m.user_id = u.id AND m.removed_at IS NULL)
+                        WITH memberships AS (
+                            SELECT user_id, array_agg(segment_id) AS segments FROM segment_membership
+                            WHERE user_id = ANY($1::bigint[]) AND removed_at IS NULL GROUP BY user_id)
+                        SELECT u.id, s.attributes::text, o.segments
                         FROM unnest($1::bigint[]) AS u(id)
-                        LEFT JOIN user_attribute_snapshot s ON s.user_id = u.id""")
+                        LEFT JOIN user_attribute_snapshot s ON s.user_id = u.id
+                        LEFT JOIN memberships o ON o.user_id = u.id""")
                 .execute(Tuple.of((Object) users))
                 .map(rows -> {
                     List<DirtyUser> batch = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         String attributes = row.getString(1);
                         Set<Long> open = new HashSet<>();
-                        Collections.addAll(open, row.getArrayOfLongs(2));
+                        Long[] segments = row.getArrayOfLongs(2);
+                        if (segments != null) {
+                            Collections.addAll(open, segments);
+                        }
                         batch.add(new DirtyUser(row.getLong(0), attributes == null ? null : snapshots.forEvaluation(attributes),
                                 open));
                     }

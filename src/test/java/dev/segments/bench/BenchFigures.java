@@ -9,6 +9,8 @@ record BenchFigures(
         double readAllSeconds,
         SegmentShape shape,
         Compute firstCompute,
+        Compute rightAfterFirstCompute,
+        double vacuumSeconds,
         Compute steadyState,
         Compute steadyStateAfterChanges,
         Events events,
