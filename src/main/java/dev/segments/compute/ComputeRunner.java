@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -47,9 +48,15 @@ public class ComputeRunner {
         runAll(jobIds).subscribe().with(done -> { }, failure -> LOG.error("Compute chain failed", failure));
     }
 
+    /** {@link #runAll(List, Instant)} evaluating the rules at the current instant. */
     public Uni<Void> runAll(List<Long> jobIds) {
+        return runAll(jobIds, Instant.now());
+    }
+
+    /** Runs the jobs (as {@link #runInBackground}) and completes when all are done; every rule is evaluated at {@code now}. */
+    public Uni<Void> runAll(List<Long> jobIds, Instant now) {
         return Multi.createFrom().iterable(jobIds)
-                .onItem().transformToUni(this::run).merge(config.compute().parallelism())
+                .onItem().transformToUni(jobId -> run(jobId, now)).merge(config.compute().parallelism())
                 .collect().last().replaceWithVoid();
     }
 
@@ -59,18 +66,23 @@ public class ComputeRunner {
      * memberships, whichever instance or chain queued them.
      */
     public Uni<Void> run(long jobId) {
+        return run(jobId, Instant.now());
+    }
+
+    /** {@link #run(long)} evaluating the rules at {@code now}. */
+    public Uni<Void> run(long jobId, Instant now) {
         return pool.withConnection(conn -> jobs.earlierJobsOfDependencies(conn, jobId))
                 .chain(earlier -> Multi.createFrom().iterable(earlier)
-                        .onItem().transformToUniAndConcatenate(this::runOne)
+                        .onItem().transformToUniAndConcatenate(earlierJob -> runOne(earlierJob, now))
                         .collect().last())
-                .chain(() -> runOne(jobId));
+                .chain(() -> runOne(jobId, now));
     }
 
     /** Runs one job; one being run elsewhere is waited for, one already done is left alone. */
-    private Uni<Void> runOne(long jobId) {
+    private Uni<Void> runOne(long jobId, Instant now) {
         return pool.withTransaction(conn -> jobs.claim(conn, jobId)
                         .chain(segmentId -> segmentId.isPresent()
-                                ? compute(conn, jobId, segmentId.get())
+                                ? compute(conn, jobId, segmentId.get(), now)
                                 : Uni.createFrom().voidItem()))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.errorf(failure, "Compute job %d failed", jobId);
@@ -78,7 +90,7 @@ public class ComputeRunner {
                 });
     }
 
-    private Uni<Void> compute(SqlConnection conn, long jobId, long segmentId) {
+    private Uni<Void> compute(SqlConnection conn, long jobId, long segmentId, Instant now) {
         long timeoutMs = config.limits().computeTimeout().toMillis();
         return conn.query("SET LOCAL statement_timeout = " + timeoutMs).execute()
                 .chain(() -> conn.preparedQuery("UPDATE segment_compute_job SET started_at = clock_timestamp() WHERE id = $1")
@@ -87,7 +99,7 @@ public class ComputeRunner {
                 .chain(() -> segments.rules(conn, segmentId))
                 .chain(rules -> rules.isEmpty()
                         ? Uni.createFrom().voidItem()
-                        : MembershipDiff.apply(conn, segmentId, parse(rules), jobId)
+                        : MembershipDiff.apply(conn, segmentId, parse(rules), jobId, now)
                                 .chain(counts -> jobs.complete(conn, jobId, counts)));
     }
 

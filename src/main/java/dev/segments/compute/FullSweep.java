@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,13 @@ public class FullSweep {
 
     /** Completes the jobs (queued full computes, in dependency order). */
     public Uni<Void> run(List<Long> jobIds) {
+        return run(jobIds, Instant.now());
+    }
+
+    /** Completes the jobs, evaluating every rule at {@code now} (in the single read and in the statements). */
+    public Uni<Void> run(List<Long> jobIds, Instant now) {
         long start = System.nanoTime();
-        return Uni.createFrom().item(() -> check(jobIds))
+        return Uni.createFrom().item(() -> check(jobIds, now))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(outcome -> LOG.infof("Full recompute: one read in %d ms found %d of %d segments exact; computing %d",
                         (System.nanoTime() - start) / 1_000_000, outcome.unchanged().size(), jobIds.size(),
@@ -57,16 +63,16 @@ public class FullSweep {
                     return new SweepOutcome(Map.of(), jobIds);
                 })
                 .chain(outcome -> completeUnchanged(outcome)
-                        .chain(() -> outcome.changed().isEmpty() ? Uni.createFrom().voidItem() : runner.runAll(outcome.changed())));
+                        .chain(() -> outcome.changed().isEmpty() ? Uni.createFrom().voidItem() : runner.runAll(outcome.changed(), now)));
     }
 
-    private SweepOutcome check(List<Long> jobIds) {
+    private SweepOutcome check(List<Long> jobIds, Instant now) {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             conn.setReadOnly(true);
             try {
-                return reader.check(conn, jobIds);
+                return reader.check(conn, jobIds, now);
             } finally {
                 conn.rollback();
             }

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,29 +73,30 @@ public final class MembershipDiff {
     public record Statement(String sql, Tuple args) {
     }
 
-    public static Statement statement(long segmentId, Rule rule, long jobId) {
-        return statement(SQL, segmentId, rule, jobId);
+    /** @param now the instant the rule is evaluated at (time conditions); bound as a parameter */
+    public static Statement statement(long segmentId, Rule rule, long jobId, Instant now) {
+        return statement(SQL, segmentId, rule, jobId, now);
     }
 
     /**
      * The same comparison without writing anything: one row of joins, leaves, current members, and
      * the first {@code sampleSize} user ids joining and leaving. Its counts are what a full compute
-     * with this rule would write, if nothing changes in between.
+     * with this rule would write at {@code now}, if nothing changes in between.
      */
-    public static Statement preview(long segmentId, Rule rule, int sampleSize) {
-        return statement(PREVIEW, segmentId, rule, sampleSize);
+    public static Statement preview(long segmentId, Rule rule, int sampleSize, Instant now) {
+        return statement(PREVIEW, segmentId, rule, sampleSize, now);
     }
 
-    private static Statement statement(String sql, long segmentId, Rule rule, Object second) {
+    private static Statement statement(String sql, long segmentId, Rule rule, Object second, Instant now) {
         List<Object> args = new ArrayList<>(List.of(segmentId, second));
         SqlParams params = new SqlParams(args.size() + 1);
-        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
+        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params, now);
         args.addAll(params.values());
         return new Statement(sql.formatted(where), Tuple.tuple(args));
     }
 
-    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId) {
-        Statement statement = statement(segmentId, rule, jobId);
+    static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId, Instant now) {
+        Statement statement = statement(segmentId, rule, jobId, now);
         return db.preparedQuery(statement.sql()).execute(statement.args()).map(rows -> {
             Row row = rows.iterator().next();
             long added = row.getLong(0);

@@ -45,8 +45,8 @@ class SnapshotScan {
      */
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The fingerprint of each segment's evaluated members, in the order of {@code segments}. */
-    Fingerprint[] evaluate(Connection conn, List<CatalogSegment> segments) throws SQLException {
+    /** The fingerprint of each segment's evaluated members at {@code now}, in the order of {@code segments}. */
+    Fingerprint[] evaluate(Connection conn, List<CatalogSegment> segments, Instant now) throws SQLException {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
             Thread thread = new Thread(r, "full-sweep-evaluator");
@@ -55,7 +55,6 @@ class SnapshotScan {
         });
         Semaphore inFlight = new Semaphore(threads * 2);
         List<Future<Fingerprint[]>> results = new ArrayList<>();
-        Instant now = Instant.now();
         try (SnapshotCopy rows = new SnapshotCopy(conn)) {
             long[] ids = new long[BATCH];
             byte[][] documents = new byte[BATCH][];

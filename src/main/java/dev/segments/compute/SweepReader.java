@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,17 +33,17 @@ class SweepReader {
         this.scan = scan;
     }
 
-    SweepOutcome check(Connection conn, List<Long> jobIds) throws SQLException {
+    SweepOutcome check(Connection conn, List<Long> jobIds, Instant now) throws SQLException {
         Map<Long, Long> jobOfSegment = queuedJobs(conn, jobIds);
         List<CatalogSegment> segments = decidable(catalog(conn), jobOfSegment.keySet());
         Map<Long, long[]> current = currentFingerprints(conn, segments);
-        Fingerprint[] evaluated = scan.evaluate(conn, segments);
+        Fingerprint[] evaluated = scan.evaluate(conn, segments, now);
         Map<Long, Long> unchanged = new LinkedHashMap<>();
         for (int i = 0; i < segments.size(); i++) {
             long segmentId = segments.get(i).id();
-            long[] now = current.getOrDefault(segmentId, new long[3]);
-            if (evaluated[i].matches(now[0], now[1], now[2])) {
-                unchanged.put(jobOfSegment.get(segmentId), now[0]);
+            long[] stored = current.getOrDefault(segmentId, new long[3]);
+            if (evaluated[i].matches(stored[0], stored[1], stored[2])) {
+                unchanged.put(jobOfSegment.get(segmentId), stored[0]);
             }
         }
         List<Long> changed = jobIds.stream().filter(id -> !unchanged.containsKey(id)).toList();

@@ -17,6 +17,9 @@ public interface SegmentsConfig {
     /** Full computes. */
     Compute compute();
 
+    /** The scheduled re-evaluation of time-dependent segments. */
+    TimeDependent timeDependent();
+
     /** Demo data loaded into an empty database. */
     Demo demo();
 
@@ -40,6 +43,15 @@ public interface SegmentsConfig {
         /** Full computes of different segments run at the same time (each one is a single SQL statement). */
         @WithDefault("2")
         int parallelism();
+    }
+
+    interface TimeDependent {
+        /**
+         * How often segments using {@code within_last} or {@code more_than_ago} (and the segments
+         * referencing them) are recomputed, e.g. {@code 5m}; {@code off} disables the schedule.
+         */
+        @WithDefault("5m")
+        String every();
     }
 
     interface Sweep {

@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,8 +89,8 @@ public class EstimateService {
                 || (request.method() == Method.AUTO && population < config.exactBelowPopulation());
         Double percent = exact ? null : request.samplePercent();
         Uni<Counts> counts = request.perNode()
-                ? store.countPerNode(conn, request.rule(), percent, ROOT)
-                : store.count(conn, request.rule(), percent, ROOT);
+                ? store.countPerNode(conn, request.rule(), percent, ROOT, Instant.now())
+                : store.count(conn, request.rule(), percent, ROOT, Instant.now());
         return counts.map(c -> exact ? exact(request, c) : sampled(request, c, Math.max(population, c.rows())));
     }
 

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,25 +54,25 @@ public class EstimateStore {
     }
 
     /** Counts a sample ({@code percent}; null: every snapshot) for the whole rule only. */
-    Uni<Counts> count(SqlClient db, Rule rule, Double percent, String pointer) {
+    Uni<Counts> count(SqlClient db, Rule rule, Double percent, String pointer, Instant now) {
         List<Object> args = new ArrayList<>();
         if (percent != null) {
             args.add(percent);
         }
         SqlParams params = new SqlParams(args.size() + 1);
-        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
+        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params, now);
         String sql = "SELECT count(*), count(*) FILTER (WHERE " + where + ") FROM " + (percent != null ? SAMPLE : ALL);
         return run(db, sql, args, params, List.of(pointer));
     }
 
     /** Like {@link #count} for every node of the rule, in {@link NodeColumns#pointers()} order. */
-    Uni<Counts> countPerNode(SqlClient db, Rule rule, Double percent, String pointer) {
+    Uni<Counts> countPerNode(SqlClient db, Rule rule, Double percent, String pointer, Instant now) {
         List<Object> args = new ArrayList<>();
         if (percent != null) {
             args.add(percent);
         }
         SqlParams params = new SqlParams(args.size() + 1);
-        NodeColumns columns = new NodeColumns(rule.toJson(), pointer, params);
+        NodeColumns columns = new NodeColumns(rule.toJson(), pointer, params, now);
         return run(db, columns.countSql(percent != null ? SAMPLE : ALL), args, params, columns.pointers());
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.rule.RuleParser;
 import dev.segments.rule.SqlCompiler;
 import dev.segments.rule.SqlParams;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +20,15 @@ final class NodeColumns {
 
     private final List<String> leaves = new ArrayList<>();
     private final Map<String, String> nodes = new LinkedHashMap<>();
+    private final Instant now;
 
     /**
      * @param rule the rule in its canonical wire form ({@code Rule.toJson()})
      * @param pointer where the rule sits in the request, e.g. {@code /rules}
+     * @param now the instant time conditions are evaluated at
      */
-    NodeColumns(JsonNode rule, String pointer, SqlParams params) {
+    NodeColumns(JsonNode rule, String pointer, SqlParams params, Instant now) {
+        this.now = now;
         walk(rule, pointer, params);
     }
 
@@ -39,7 +43,7 @@ final class NodeColumns {
             }
             expression = combine(node.get("operator").asText(), children);
         } else {
-            leaves.add(SqlCompiler.compile(RuleParser.parse(node, pointer), "s.attributes", "s.user_id", params));
+            leaves.add(SqlCompiler.compile(RuleParser.parse(node, pointer), "s.attributes", "s.user_id", params, now));
             expression = "c" + (leaves.size() - 1);
         }
         nodes.put(pointer, expression);

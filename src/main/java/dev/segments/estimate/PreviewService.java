@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public class PreviewService {
 
     public Uni<Preview> preview(long segmentId, Rule rule) {
         long start = System.nanoTime();
-        MembershipDiff.Statement statement = MembershipDiff.preview(segmentId, rule, SAMPLE);
+        MembershipDiff.Statement statement = MembershipDiff.preview(segmentId, rule, SAMPLE, Instant.now());
         return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
                 .chain(() -> EstimateStore.timeout(conn, config.timeout()))
                 .chain(() -> segments.requireExists(conn, segmentId))

@@ -47,7 +47,40 @@ final class JavaOperators {
         table.put(Operator.CONTAINS, value -> present(JsonMatch.contains(((RuleValue.Text) value).value())));
         table.put(Operator.IS_NULL, value -> (attribute, now) -> attribute == null);
         table.put(Operator.IS_NOT_NULL, value -> (attribute, now) -> attribute != null);
+        table.put(Operator.BEFORE, value -> {
+            long date = Dates.micros(((RuleValue.Text) value).value());
+            return dated((micros, now) -> micros < date);
+        });
+        table.put(Operator.AFTER, value -> {
+            long date = Dates.micros(((RuleValue.Text) value).value());
+            return dated((micros, now) -> micros > date);
+        });
+        table.put(Operator.WITHIN_LAST, value -> {
+            RuleValue.Span span = (RuleValue.Span) value;
+            return dated((micros, now) -> micros >= span.before(now) && micros <= now);
+        });
+        table.put(Operator.MORE_THAN_AGO, value -> {
+            RuleValue.Span span = (RuleValue.Span) value;
+            return dated((micros, now) -> micros < span.before(now));
+        });
         return table;
+    }
+
+    /** Compares a date attribute, in microseconds, with bounds derived from {@code now} in microseconds. */
+    @FunctionalInterface
+    private interface DateTest {
+        boolean test(long micros, long nowMicros);
+    }
+
+    /** A string attribute that is a date ({@link Dates}) and passes the test; false on anything else. */
+    private static AttributeTest dated(DateTest test) {
+        return (attribute, now) -> {
+            if (attribute == null || !attribute.isTextual()) {
+                return false;
+            }
+            long micros = Dates.micros(attribute.textValue());
+            return micros != Dates.NOT_A_DATE && test.test(micros, Dates.micros(now));
+        };
     }
 
     private static AttributeTest present(Predicate<JsonNode> test) {

@@ -20,7 +20,15 @@ import java.util.Optional;
  *   <li>{@code contains}: a string containing the value (case-sensitive), or an array with an
  *       element {@code eq} the value.
  *   <li>{@code is_null}: the attribute is absent; {@code is_not_null}: it is present.
+ *   <li>{@code before} / {@code after}: the attribute is a date string (format: {@link Dates})
+ *       strictly earlier / later than the value, a date string too.
+ *   <li>{@code within_last}: the attribute is a date from {@code now - span} to {@code now}, both
+ *       included; {@code more_than_ago}: a date strictly earlier than {@code now - span}. The value
+ *       is a {@link RuleValue.Span}; {@code now} is an input of the evaluation.
  * </ul>
+ *
+ * <p>Time conditions are false on any attribute that is not a date string (another JSON type, or a
+ * string in another form or naming a day that does not exist). Dates compare to the microsecond.
  *
  * <p>Adding an operator means adding a constant here and one entry to each backend table
  * ({@code JavaOperators}, {@code SqlOperators}); a test fails when a table misses one.
@@ -36,7 +44,11 @@ public enum Operator {
     NOT_IN("not_in", ValueShape.SCALAR_LIST),
     CONTAINS("contains", ValueShape.TEXT),
     IS_NULL("is_null", ValueShape.NONE),
-    IS_NOT_NULL("is_not_null", ValueShape.NONE);
+    IS_NOT_NULL("is_not_null", ValueShape.NONE),
+    BEFORE("before", ValueShape.DATE),
+    AFTER("after", ValueShape.DATE),
+    WITHIN_LAST("within_last", ValueShape.SPAN),
+    MORE_THAN_AGO("more_than_ago", ValueShape.SPAN);
 
     private final String wire;
     private final ValueShape shape;
@@ -54,6 +66,14 @@ public enum Operator {
     /** The kind of value this operator takes. */
     public ValueShape shape() {
         return shape;
+    }
+
+    /**
+     * Whether the answer depends on the instant of the evaluation ({@code within_last},
+     * {@code more_than_ago}), so that it can change as time passes without any attribute change.
+     */
+    public boolean readsNow() {
+        return shape == ValueShape.SPAN;
     }
 
     /** The operator with this wire name; names are case-sensitive. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,27 +21,31 @@ public final class Rule {
     private final RuleNode root;
     private final Set<String> attributes;
     private final List<SegmentRef> references;
+    private final boolean readsNow;
 
     Rule(RuleNode root) {
         this.root = root;
         Set<String> names = new LinkedHashSet<>();
         List<SegmentRef> refs = new ArrayList<>();
-        collect(root, names, refs);
+        Set<Operator> ops = new HashSet<>();
+        collect(root, names, refs, ops);
         this.attributes = Collections.unmodifiableSet(names);
         this.references = List.copyOf(refs);
+        this.readsNow = ops.stream().anyMatch(Operator::readsNow);
     }
 
-    private static void collect(RuleNode node, Set<String> names, List<SegmentRef> refs) {
+    private static void collect(RuleNode node, Set<String> names, List<SegmentRef> refs, Set<Operator> ops) {
         node.accept(new RuleNode.Visitor<Void>() {
             @Override
             public Void group(Group group) {
-                group.children().forEach(child -> collect(child, names, refs));
+                group.children().forEach(child -> collect(child, names, refs, ops));
                 return null;
             }
 
             @Override
             public Void condition(Condition condition) {
                 names.add(condition.attribute());
+                ops.add(condition.op());
                 return null;
             }
 
@@ -65,6 +70,15 @@ public final class Rule {
     /** Every segment reference with its JSON Pointer, in document order. */
     public List<SegmentRef> references() {
         return references;
+    }
+
+    /**
+     * Whether a condition of this rule reads the instant of the evaluation ({@link Operator#readsNow()}),
+     * so its answer can change as time passes. References are not followed: a segment is
+     * time-dependent when its own rule or a rule it references, through any chain, reads now.
+     */
+    public boolean readsNow() {
+        return readsNow;
     }
 
     /** Whether the rule refers to other segments. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 import java.util.Objects;
@@ -13,10 +14,10 @@ import java.util.function.DoubleFunction;
 import java.util.function.Function;
 
 /**
- * The value of a {@link Condition}: a {@link Scalar} (string, number or boolean) or a non-empty
- * {@link ScalarList}. Values are immutable and compare structurally.
+ * The value of a {@link Condition}: a {@link Scalar} (string, number or boolean), a non-empty
+ * {@link ScalarList}, or a {@link Span} of time. Values are immutable and compare structurally.
  */
-public sealed interface RuleValue permits RuleValue.Scalar, RuleValue.ScalarList {
+public sealed interface RuleValue permits RuleValue.Scalar, RuleValue.ScalarList, RuleValue.Span {
 
     /** The value in its wire format. */
     JsonNode toJson();
@@ -99,6 +100,42 @@ public sealed interface RuleValue permits RuleValue.Scalar, RuleValue.ScalarList
             ArrayNode array = JsonNodeFactory.instance.arrayNode(items.size());
             items.forEach(item -> array.add(item.toJson()));
             return array;
+        }
+    }
+
+    /**
+     * An amount of time, the operand of {@code within_last} and {@code more_than_ago}:
+     * {@code {"amount": n, "unit": "days"}}.
+     *
+     * @param amount a positive whole number of units, at most {@value #MAX_AMOUNT}
+     */
+    record Span(long amount, SpanUnit unit) implements RuleValue {
+        /** The largest amount a rule may give. */
+        public static final long MAX_AMOUNT = Integer.MAX_VALUE;
+
+        public Span {
+            Objects.requireNonNull(unit, "unit");
+            if (amount < 1 || amount > MAX_AMOUNT) {
+                throw new IllegalArgumentException("amount must be from 1 to " + MAX_AMOUNT + ": " + amount);
+            }
+        }
+
+        /**
+         * The instant this span before {@code nowMicros} (both in microseconds since the epoch), the
+         * earliest instant of {@code within_last}; saturates at {@link Long#MIN_VALUE} (no date is that
+         * early) instead of overflowing. Both evaluators take their bound from here.
+         */
+        long before(long nowMicros) {
+            long span = amount <= Long.MAX_VALUE / unit.micros() ? amount * unit.micros() : Long.MAX_VALUE;
+            return nowMicros >= Long.MIN_VALUE + span ? nowMicros - span : Long.MIN_VALUE;
+        }
+
+        @Override
+        public JsonNode toJson() {
+            ObjectNode json = JsonNodeFactory.instance.objectNode();
+            json.put("amount", amount);
+            json.put("unit", unit.wire());
+            return json;
         }
     }
 }

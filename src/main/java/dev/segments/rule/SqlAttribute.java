@@ -46,6 +46,16 @@ final class SqlAttribute {
                 bool -> params.bind(bool) + "::boolean");
     }
 
+    /** The attribute as text ({@code ->>}): a string's content; SQL NULL when the key is missing or JSON null. */
+    String string() {
+        return "(" + column + " ->> " + params.bind(name) + "::text)";
+    }
+
+    /** A whole number as a cast bind parameter. */
+    String bigint(long value) {
+        return params.bind(value) + "::bigint";
+    }
+
     /** A string as a cast bind parameter. */
     String text(String value) {
         return params.bind(value) + "::text";

@@ -1,5 +1,6 @@
 package dev.segments.rule;
 
+import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
@@ -11,7 +12,8 @@ import java.util.stream.Collectors;
  * added_at, removed_at)} for a membership that is not removed. Every attribute name and value is a
  * bind parameter from {@link SqlParams}, cast explicitly ({@code $3::float8}, {@code $4::text},
  * {@code $5::boolean}, {@code $6::bigint}); each placeholder appears once, in increasing order.
- * The expression is never NULL, so it can be negated and combined safely. Strings compare by code
+ * Time conditions read date strings with {@link Dates#sqlMicros} and compare microseconds with
+ * bigint parameters computed from {@code now} in Java. The expression is never NULL, so it can be negated and combined safely. Strings compare by code
  * point ({@code COLLATE "C"}). Attribute documents must hold numbers that fit a double
  * (PostgreSQL refuses to cast larger ones to float8).
  */
@@ -23,20 +25,25 @@ public final class SqlCompiler {
      *     written into the text as is, so it must come from code, never from a request
      * @param userIdColumn SQL expression of the user id, e.g. {@code u.user_id}; same caveat
      * @param params receives the bind values
+     * @param now the instant of the evaluation, for time conditions; it is bound as a parameter (never
+     *     PostgreSQL's {@code now()}), so SQL and the Java evaluator given the same instant agree
      */
-    public static String compile(Rule rule, String attributesColumn, String userIdColumn, SqlParams params) {
-        return rule.root().accept(new Writer(attributesColumn, userIdColumn, params));
+    public static String compile(Rule rule, String attributesColumn, String userIdColumn, SqlParams params,
+            Instant now) {
+        return rule.root().accept(new Writer(attributesColumn, userIdColumn, params, Dates.micros(now)));
     }
 
     private static final class Writer implements RuleNode.Visitor<String> {
         private final String attributesColumn;
         private final String userIdColumn;
         private final SqlParams params;
+        private final long nowMicros;
 
-        Writer(String attributesColumn, String userIdColumn, SqlParams params) {
+        Writer(String attributesColumn, String userIdColumn, SqlParams params, long nowMicros) {
             this.attributesColumn = attributesColumn;
             this.userIdColumn = userIdColumn;
             this.params = params;
+            this.nowMicros = nowMicros;
         }
 
         @Override
@@ -63,7 +70,7 @@ public final class SqlCompiler {
         @Override
         public String condition(Condition condition) {
             SqlAttribute attribute = new SqlAttribute(attributesColumn, condition.attribute(), params);
-            return SqlOperators.of(condition.op()).compile(attribute, condition.value());
+            return SqlOperators.of(condition.op()).compile(attribute, condition.value(), nowMicros);
         }
 
         @Override

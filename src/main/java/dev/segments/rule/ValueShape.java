@@ -87,6 +87,61 @@ public enum ValueShape {
             }
             return items.contains(null) ? null : new RuleValue.ScalarList(items);
         }
+    },
+    /** A date string (see {@link Dates}), the operand of {@code before} and {@code after}. */
+    DATE {
+        @Override
+        boolean accepts(RuleValue value) {
+            return value instanceof RuleValue.Text text && Dates.micros(text.value()) != Dates.NOT_A_DATE;
+        }
+
+        @Override
+        RuleValue read(JsonNode json, String pointer, Problems problems) {
+            if (!json.isTextual() || Dates.micros(json.textValue()) == Dates.NOT_A_DATE) {
+                problems.add(pointer, (json.isTextual() ? "not a date: " + json : "value must be a date string")
+                        + "; expected " + Dates.FORMATS + " naming a day that exists");
+                return null;
+            }
+            return new RuleValue.Text(json.textValue());
+        }
+    },
+    /** {@code {"amount": n, "unit": "days"}}, the operand of {@code within_last} and {@code more_than_ago}. */
+    SPAN {
+        private static final String AMOUNT = "amount";
+        private static final String UNIT = "unit";
+
+        @Override
+        boolean accepts(RuleValue value) {
+            return value instanceof RuleValue.Span;
+        }
+
+        @Override
+        RuleValue read(JsonNode json, String pointer, Problems problems) {
+            if (!json.isObject()) {
+                problems.add(pointer, "value must be an object {\"amount\": n, \"unit\": u}");
+                return null;
+            }
+            json.fieldNames().forEachRemaining(name -> {
+                if (!name.equals(AMOUNT) && !name.equals(UNIT)) {
+                    problems.add(Problems.child(pointer, name), "unknown member \"" + name
+                            + "\"; a time span has only \"amount\" and \"unit\"");
+                }
+            });
+            JsonNode amount = json.get(AMOUNT);
+            boolean amountOk = amount != null && amount.isIntegralNumber() && amount.canConvertToLong()
+                    && amount.longValue() >= 1 && amount.longValue() <= RuleValue.Span.MAX_AMOUNT;
+            if (!amountOk) {
+                problems.add(Problems.child(pointer, AMOUNT), (amount == null ? "missing \"amount\"" : "amount must be")
+                        + " a positive integer, at most " + RuleValue.Span.MAX_AMOUNT);
+            }
+            JsonNode unitJson = json.get(UNIT);
+            SpanUnit unit = unitJson != null && unitJson.isTextual() ? SpanUnit.fromWire(unitJson.textValue()).orElse(null) : null;
+            if (unit == null) {
+                problems.add(Problems.child(pointer, UNIT), (unitJson == null ? "missing \"unit\"" : "unknown unit " + unitJson)
+                        + "; expected one of " + SpanUnit.NAMES);
+            }
+            return amountOk && unit != null ? new RuleValue.Span(amount.longValue(), unit) : null;
+        }
     };
 
     /** Whether {@code value} (possibly {@code null}) has this shape. */

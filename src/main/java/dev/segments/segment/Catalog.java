@@ -25,6 +25,7 @@ public final class Catalog {
     private final List<CatalogSegment> ordered;
     private final Map<String, Set<Long>> byAttribute = new HashMap<>();
     private final Map<Long, Set<Long>> dependents = new HashMap<>();
+    private final Set<Long> timeDependent;
 
     public Catalog(long version, Collection<CatalogSegment> segments) {
         this.version = version;
@@ -36,6 +37,8 @@ public final class Catalog {
             segment.dependsOn().forEach(d -> dependents.computeIfAbsent(d, k -> new TreeSet<>()).add(segment.id()));
         }
         this.ordered = List.copyOf(topologicalOrder(map));
+        this.timeDependent = Set.copyOf(withDependents(
+                map.values().stream().filter(s -> s.rule().readsNow()).map(CatalogSegment::id).toList()));
     }
 
     public static Catalog empty() {
@@ -76,6 +79,19 @@ public final class Catalog {
             }
         }
         return all;
+    }
+
+    /**
+     * The time-dependent segments: those whose rule reads the instant of the evaluation
+     * ({@code within_last}, {@code more_than_ago}) and every segment that references one of them
+     * through any chain. Their membership can change as time passes without any attribute change.
+     */
+    public Set<Long> timeDependent() {
+        return timeDependent;
+    }
+
+    public boolean isTimeDependent(long id) {
+        return timeDependent.contains(id);
     }
 
     public List<CatalogSegment> inDependencyOrder(Set<Long> ids) {

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -99,6 +100,17 @@ public class SegmentService {
         return pool.withTransaction(conn -> catalogs.current(conn)
                         .chain(catalog -> queue(conn, catalog.inDependencyOrder(), trigger)))
                 .invoke(sweep::runInBackground);
+    }
+
+    /**
+     * Queues a full compute of every time-dependent segment ({@link Catalog#timeDependent()}), in
+     * dependency order, and runs them with every rule evaluated at {@code now}; completes when they
+     * are done and answers their job ids (none when no segment is time-dependent).
+     */
+    public Uni<List<Long>> computeTimeDependent(Trigger trigger, Instant now) {
+        return pool.withTransaction(conn -> catalogs.current(conn)
+                        .chain(catalog -> queue(conn, catalog.inDependencyOrder(catalog.timeDependent()), trigger)))
+                .call(jobIds -> jobIds.isEmpty() ? Uni.createFrom().voidItem() : runner.runAll(jobIds, now));
     }
 
     private Uni<List<Long>> queue(SqlConnection conn, List<CatalogSegment> segments, Trigger trigger) {

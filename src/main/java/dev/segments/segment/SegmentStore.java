@@ -35,19 +35,22 @@ public class SegmentStore {
             FROM segment s""";
 
     private final ObjectMapper json;
+    private final CatalogCache catalogs;
 
-    public SegmentStore(ObjectMapper json) {
+    public SegmentStore(ObjectMapper json, CatalogCache catalogs) {
         this.json = json;
+        this.catalogs = catalogs;
     }
 
     public Uni<Optional<SegmentView>> find(SqlClient db, long id) {
-        return db.preparedQuery(VIEW + " WHERE s.id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toView(rows.iterator().next())));
+        return catalogs.current(db).chain(catalog -> db.preparedQuery(VIEW + " WHERE s.id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toView(rows.iterator().next(), catalog))));
     }
 
     public Uni<List<SegmentView>> page(SqlClient db, long after, int limit) {
-        return db.preparedQuery(VIEW + " WHERE s.id > $1 ORDER BY s.id LIMIT $2").execute(Tuple.of(after, limit))
-                .map(this::toViews);
+        return catalogs.current(db).chain(catalog -> db.preparedQuery(VIEW + " WHERE s.id > $1 ORDER BY s.id LIMIT $2")
+                .execute(Tuple.of(after, limit))
+                .map(rows -> toViews(rows, catalog)));
     }
 
     /** Fails with 404 unless the segment exists. */
@@ -146,17 +149,17 @@ public class SegmentStore {
         return db.query("UPDATE rule_catalog SET version = version + 1 WHERE id = 1").execute().replaceWithVoid();
     }
 
-    private List<SegmentView> toViews(RowSet<Row> rows) {
+    private List<SegmentView> toViews(RowSet<Row> rows, Catalog catalog) {
         List<SegmentView> views = new ArrayList<>();
-        rows.forEach(row -> views.add(toView(row)));
+        rows.forEach(row -> views.add(toView(row, catalog)));
         return views;
     }
 
-    private SegmentView toView(Row row) {
+    private SegmentView toView(Row row, Catalog catalog) {
         try {
             JsonNode rules = RuleParser.parse(json.readTree(row.getString(3)), "/rules").toJson();
             return new SegmentView(row.getLong(0), row.getString(1), row.getString(2), rules,
-                    row.getBoolean(4), instant(row.getOffsetDateTime(5)), instant(row.getOffsetDateTime(6)),
+                    row.getBoolean(4), catalog.isTimeDependent(row.getLong(0)), instant(row.getOffsetDateTime(5)), instant(row.getOffsetDateTime(6)),
                     row.getLong(7), instant(row.getOffsetDateTime(8)), null, List.of());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

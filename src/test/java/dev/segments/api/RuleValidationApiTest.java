@@ -83,7 +83,39 @@ class RuleValidationApiTest {
                 Arguments.of("reference that is not an id", "{\"segment\": \"x\"}", "/rules/segment"),
                 Arguments.of("conditions not an array", "{\"operator\": \"AND\", \"conditions\": {}}",
                         "/rules/conditions"),
-                Arguments.of("rule not an object", "[]", "/rules"));
+                Arguments.of("rule not an object", "[]", "/rules"),
+                Arguments.of("before with a number", cond("before", "20250115"), "/rules/value"),
+                Arguments.of("before with a day that does not exist", cond("before", "\"2023-02-29\""), "/rules/value"),
+                Arguments.of("before with a date-time without a zone", cond("before", "\"2025-01-15T10:00:00\""),
+                        "/rules/value"),
+                Arguments.of("after with a word", cond("after", "\"yesterday\""), "/rules/value"),
+                Arguments.of("after with hour 24", cond("after", "\"2025-01-15T24:00:00Z\""), "/rules/value"),
+                Arguments.of("after without a value", "{\"attribute\": \"rv_a\", \"op\": \"after\"}", "/rules/value"),
+                Arguments.of("within_last with a number", cond("within_last", "30"), "/rules/value"),
+                Arguments.of("within_last with amount 0", cond("within_last", span("0", "\"days\"")), "/rules/value/amount"),
+                Arguments.of("within_last with a decimal amount", cond("within_last", span("1.5", "\"days\"")),
+                        "/rules/value/amount"),
+                Arguments.of("within_last with a string amount", cond("within_last", span("\"30\"", "\"days\"")),
+                        "/rules/value/amount"),
+                Arguments.of("within_last with an amount beyond 2^31-1",
+                        cond("within_last", span("2147483648", "\"days\"")), "/rules/value/amount"),
+                Arguments.of("within_last without an amount", cond("within_last", "{\"unit\": \"days\"}"),
+                        "/rules/value/amount"),
+                Arguments.of("within_last with unit months", cond("within_last", span("1", "\"months\"")),
+                        "/rules/value/unit"),
+                Arguments.of("within_last with upper-case unit", cond("within_last", span("1", "\"Days\"")),
+                        "/rules/value/unit"),
+                Arguments.of("more_than_ago with a negative amount", cond("more_than_ago", span("-1", "\"hours\"")),
+                        "/rules/value/amount"),
+                Arguments.of("more_than_ago without a unit", cond("more_than_ago", "{\"amount\": 3}"), "/rules/value/unit"),
+                Arguments.of("more_than_ago with an unknown member",
+                        cond("more_than_ago", "{\"amount\": 3, \"unit\": \"weeks\", \"ago\": true}"),
+                        "/rules/value/ago"),
+                Arguments.of("more_than_ago with a string", cond("more_than_ago", "\"30 days\""), "/rules/value"));
+    }
+
+    private static String span(String amount, String unit) {
+        return "{\"amount\": " + amount + ", \"unit\": " + unit + "}";
     }
 
     @ParameterizedTest(name = "{0}")
@@ -160,6 +192,12 @@ class RuleValidationApiTest {
         assertRejectedWithoutChange(() -> postSegment("{\"rules\": " + OK + "}"), "/name");
         assertRejectedWithoutChange(() -> postSegment("{\"name\": \"rulesapi no rules\"}"), "/rules");
         assertRejectedWithoutChange(() -> postSegment("{\"name\": \"  \", \"rules\": " + OK + "}"), "/name");
+    }
+
+    @Test
+    void shouldReportABadAmountAndABadUnitOfOneSpan() {
+        assertRejectedWithoutChange(() -> postSegment(segmentBody("rulesapi bad span",
+                cond("more_than_ago", span("0", "7")))), "/rules/value/amount", "/rules/value/unit");
     }
 
     @Test

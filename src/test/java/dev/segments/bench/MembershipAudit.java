@@ -61,7 +61,7 @@ final class MembershipAudit {
             long id = segment.getKey();
             Rule rule = RuleParser.parse(segment.getValue(), "/rules");
             CompiledRule compiled = RuleEvaluator.compile(rule);
-            Set<Long> bySql = matchingBySql(rule, users);
+            Set<Long> bySql = matchingBySql(rule, users, now);
             for (Long user : users) {
                 Set<Long> own = members.getOrDefault(user, Set.of());
                 boolean member = own.contains(id);
@@ -76,9 +76,9 @@ final class MembershipAudit {
         return new BenchFigures.Audit(users.length, segments.size(), evaluatorMismatches, sqlMismatches);
     }
 
-    private Set<Long> matchingBySql(Rule rule, Long[] users) {
+    private Set<Long> matchingBySql(Rule rule, Long[] users, Instant now) {
         SqlParams params = new SqlParams(2);
-        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
+        String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params, now);
         List<Object> args = new ArrayList<>();
         args.add(users);
         args.addAll(params.values());

@@ -19,7 +19,8 @@ final class MembershipDiffPlan {
     }
 
     static String explain(Pool pool, long segmentId, ObjectNode rule) {
-        MembershipDiff.Statement statement = MembershipDiff.statement(segmentId, RuleParser.parse(rule, "/rules"), 0L);
+        MembershipDiff.Statement statement = MembershipDiff.statement(segmentId, RuleParser.parse(rule, "/rules"), 0L,
+                java.time.Instant.now());
         String sql = "EXPLAIN (ANALYZE, BUFFERS) " + statement.sql();
         return pool.withConnection(conn -> conn.begin().chain(tx -> conn.preparedQuery(sql).execute(statement.args())
                         .call(tx::rollback)))

@@ -28,8 +28,10 @@ class EvaluatorsAgreePropertyTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int DOCUMENTS = 2000;
     private static final int TRIES = 150;
-    private static final Instant NOW = Instant.parse("2025-01-15T12:00:00Z");
+    private static final Instant NOW = RandomValues.NOW;
     private static final AtomicLong PAIRS = new AtomicLong();
+    /** Answers of single time conditions: [false, true]; both must occur or the dates miss the boundaries. */
+    private static final AtomicLong[] TIME_ANSWERS = {new AtomicLong(), new AtomicLong()};
 
     private static TestDatabase db;
     private static List<ObjectNode> documents;
@@ -79,11 +81,34 @@ class EvaluatorsAgreePropertyTest {
         if (PAIRS.get() < 100_000) {
             throw new AssertionError("only " + PAIRS.get() + " (rule, document) pairs were compared");
         }
+        if (TIME_ANSWERS[0].get() == 0 || TIME_ANSWERS[1].get() < 1_000) {
+            throw new AssertionError("time conditions answered false " + TIME_ANSWERS[0] + " and true " + TIME_ANSWERS[1]
+                    + " times: the random dates do not exercise them");
+        }
     }
 
     @Provide
     Arbitrary<Rule> rules() {
         return RandomRules.rules(5);
+    }
+
+    @Provide
+    Arbitrary<Rule> timeConditions() {
+        return RandomRules.timeConditions();
+    }
+
+    /** Breadth on the time operators alone, at the boundaries around {@code NOW}. */
+    @Property(tries = 50)
+    void javaAndSqlAgreeOnTimeConditions(@ForAll("timeConditions") Rule rule) throws Exception {
+        Boolean[] sql = sqlAnswers(rule);
+        CompiledRule compiled = RuleEvaluator.compile(rule);
+        for (int id = 0; id < DOCUMENTS; id++) {
+            ObjectNode document = documents.get(id);
+            boolean java = compiled.test(document, Set.of()::contains, NOW);
+            assertEquals(java, sql[id], () -> "rule " + rule.canonical() + " on " + document);
+            TIME_ANSWERS[java ? 1 : 0].incrementAndGet();
+        }
+        PAIRS.addAndGet(DOCUMENTS);
     }
 
     @Property(tries = TRIES)
@@ -108,7 +133,7 @@ class EvaluatorsAgreePropertyTest {
 
     private static Boolean[] sqlAnswers(Rule rule) throws Exception {
         SqlParams params = new SqlParams(1);
-        String sql = "SELECT id, " + SqlCompiler.compile(rule, "d.attributes", "d.id", params) + " FROM docs d";
+        String sql = "SELECT id, " + SqlCompiler.compile(rule, "d.attributes", "d.id", params, NOW) + " FROM docs d";
         Boolean[] answers = new Boolean[DOCUMENTS];
         try (PreparedStatement query = db.prepare(sql, params.values()); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {

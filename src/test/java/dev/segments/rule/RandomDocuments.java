@@ -28,7 +28,7 @@ final class RandomDocuments {
 
     /** Any JSON value; containers nest at most {@code depth} more levels. */
     private JsonNode value(int depth) {
-        int kind = random.nextInt(depth > 0 ? 10 : 8);
+        int kind = random.nextInt(depth > 0 ? 12 : 10);
         switch (kind) {
             case 0:
                 return NODES.nullNode();
@@ -43,6 +43,9 @@ final class RandomDocuments {
             case 7:
                 return NODES.booleanNode(random.nextBoolean());
             case 8:
+            case 9:
+                return NODES.textNode(RandomValues.dateOrNearMiss(random));
+            case 10:
                 ArrayNode array = NODES.arrayNode();
                 for (int i = random.nextInt(4); i > 0; i--) {
                     array.add(value(depth - 1));

@@ -34,6 +34,14 @@ final class RandomRules {
         return Arbitraries.longs().between(1, 3).map(id -> new SegmentRef(id, ""));
     }
 
+    /** Single conditions with a time operator, parsed from their wire form. */
+    static Arbitrary<Rule> timeConditions() {
+        List<Operator> time = List.of(Operator.BEFORE, Operator.AFTER, Operator.WITHIN_LAST, Operator.MORE_THAN_AGO);
+        return Combinators.combine(Arbitraries.of(RandomValues.ATTRIBUTES), Arbitraries.of(time))
+                .flatAs((name, op) -> value(op.shape()).map(value -> (RuleNode) new Condition(name, op, value)))
+                .map(root -> RuleParser.parse(RuleWriter.write(root), ""));
+    }
+
     private static Arbitrary<RuleNode> condition() {
         return Combinators.combine(Arbitraries.of(RandomValues.ATTRIBUTES), Arbitraries.of(Operator.values()))
                 .flatAs((name, op) -> value(op.shape()).map(value -> new Condition(name, op, value)));
@@ -51,6 +59,10 @@ final class RandomRules {
                 return text().map(RuleValue.class::cast);
             case SCALAR_LIST:
                 return scalar().list().ofMinSize(1).ofMaxSize(4).map(RuleValue.ScalarList::new);
+            case DATE:
+                return Arbitraries.randomValue(RandomValues::date).map(RuleValue.Text::new);
+            case SPAN:
+                return Arbitraries.of(RandomValues.SPANS).map(RuleValue.class::cast);
             default:
                 throw new IllegalArgumentException("no generator for " + shape);
         }

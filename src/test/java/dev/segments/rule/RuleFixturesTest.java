@@ -91,7 +91,7 @@ class RuleFixturesTest {
 
     private static boolean sqlMatches(Rule rule, Fixture f) throws Exception {
         SqlParams params = new SqlParams(3);
-        String expression = SqlCompiler.compile(rule, "d.attributes", "d.user_id", params);
+        String expression = SqlCompiler.compile(rule, "d.attributes", "d.user_id", params, NOW);
         String sql = "SELECT " + expression + " FROM (SELECT $1::jsonb AS attributes, $2::bigint AS user_id) d";
         List<Object> values = new ArrayList<>(List.of(MAPPER.writeValueAsString(f.attributes()), f.userId()));
         values.addAll(params.values());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -14,9 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /** The shape of the SQL text: bind parameters only, explicit casts, numbering. */
 class SqlCompilerTest {
+    private static final Instant NOW = Instant.parse("2025-01-15T12:00:00Z");
+
     private static final String HOSTILE = "{'operator':'OR','conditions':["
             + "{'attribute':'x\\u0027); DROP TABLE users; --','op':'eq','value':'evil\\u0027 OR 1=1'},"
-            + "{'attribute':'n','op':'in','value':[1,'two',false]},{'segment':9}]}";
+            + "{'attribute':'n','op':'in','value':[1,'two',false]},{'segment':9},"
+            + "{'attribute':'at','op':'within_last','value':{'amount':3,'unit':'days'}},"
+            + "{'attribute':'at','op':'before','value':'2025-01-01T00:00:00+01:00'}]}";
 
     static List<Integer> placeholders(String sql) {
         List<Integer> numbers = new ArrayList<>();
@@ -30,7 +35,7 @@ class SqlCompilerTest {
     @Test
     void shouldNeverSpliceNamesOrValuesIntoTheText() {
         SqlParams params = new SqlParams(1);
-        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params);
+        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params, NOW);
         assertFalse(sql.contains("DROP"), sql);
         assertFalse(sql.contains("evil"), sql);
         assertFalse(sql.contains("two"), sql);
@@ -41,7 +46,7 @@ class SqlCompilerTest {
     @Test
     void shouldNumberPlaceholdersOnceEachInIncreasingOrderFromTheFirstIndex() {
         SqlParams params = new SqlParams(3);
-        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params);
+        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params, NOW);
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < params.values().size(); i++) {
             expected.add(3 + i);
@@ -52,7 +57,7 @@ class SqlCompilerTest {
     @Test
     void shouldCastEveryPlaceholderExplicitly() {
         SqlParams params = new SqlParams(1);
-        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params);
+        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params, NOW);
         Matcher uncast = Pattern.compile("\\$\\d++(?!::(text|float8|boolean|bigint))").matcher(sql);
         assertFalse(uncast.find(), sql);
     }
@@ -62,16 +67,27 @@ class SqlCompilerTest {
         SqlParams params = new SqlParams(1);
         assertEquals("EXISTS (SELECT 1 FROM segment_membership m WHERE m.segment_id = $1::bigint"
                         + " AND m.user_id = u.id AND m.removed_at IS NULL)",
-                SqlCompiler.compile(RuleParser.parse(json("{'segment':42}"), ""), "u.attributes", "u.id", params));
+                SqlCompiler.compile(RuleParser.parse(json("{'segment':42}"), ""), "u.attributes", "u.id", params, NOW));
         assertEquals(List.of(42L), params.values());
+    }
+
+    @Test
+    void shouldBindNowAndTheDatesNeverCallingPostgresClock() {
+        SqlParams params = new SqlParams(1);
+        String sql = SqlCompiler.compile(RuleParser.parse(json(HOSTILE), ""), "u.attributes", "u.id", params, NOW);
+        long nowMicros = 1_736_942_400_000_000L;
+        assertFalse(sql.toLowerCase(java.util.Locale.ROOT).matches("(?s).*(now\\(|current_|localtime|::timestamp).*"), sql);
+        assertTrue(params.values().contains(nowMicros), "now bound as microseconds: " + params.values());
+        assertTrue(params.values().contains(nowMicros - 3 * 86_400_000_000L), "now - 3 days bound: " + params.values());
+        assertTrue(params.values().contains(1_735_686_000_000_000L), "the before date bound: " + params.values());
     }
 
     @Test
     void shouldCompileEmptyGroupsToConstants() {
         assertEquals("TRUE", SqlCompiler.compile(RuleParser.parse(json("{'operator':'AND','conditions':[]}"), ""),
-                "a", "u", new SqlParams(1)));
+                "a", "u", new SqlParams(1), NOW));
         assertEquals("FALSE", SqlCompiler.compile(RuleParser.parse(json("{'operator':'OR','conditions':[]}"), ""),
-                "a", "u", new SqlParams(1)));
+                "a", "u", new SqlParams(1), NOW));
     }
 
     @Test

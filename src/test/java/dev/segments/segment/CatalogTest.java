@@ -42,6 +42,20 @@ class CatalogTest {
     }
 
     @Test
+    void shouldCallSegmentsTimeDependentWhenTheyOrTheirReferencesReadNow() throws Exception {
+        Catalog catalog = new Catalog(1, List.of(
+                segment(1, "{\"attribute\": \"seen\", \"op\": \"more_than_ago\", \"value\": {\"amount\": 1, \"unit\": \"days\"}}"),
+                segment(2, "{\"attribute\": \"seen\", \"op\": \"before\", \"value\": \"2025-01-01\"}"),
+                segment(3, "{\"operator\": \"NOT\", \"conditions\": [{\"segment\": 1}]}"),
+                segment(4, "{\"operator\": \"OR\", \"conditions\": [{\"segment\": 3}, {\"segment\": 2}]}"),
+                segment(5, "{\"operator\": \"AND\", \"conditions\": [{\"segment\": 2},"
+                        + " {\"attribute\": \"x\", \"op\": \"within_last\", \"value\": {\"amount\": 2, \"unit\": \"hours\"}}]}"),
+                segment(6, "{\"segment\": 2}")));
+        assertEquals(Set.of(1L, 3L, 4L, 5L), catalog.timeDependent());
+        assertEquals(List.of(1L, 3L, 4L, 5L), ids(catalog.inDependencyOrder(catalog.timeDependent())));
+    }
+
+    @Test
     void shouldFindACycleThroughAChainOfReferences() {
         var graph = java.util.Map.of(1L, Set.of(2L), 2L, Set.of(3L), 3L, Set.<Long>of());
         assertEquals(true, DependencyGraph.reaches(graph, 1, 3));
