@@ -23,6 +23,9 @@ public interface SegmentsConfig {
     /** Limits on request bodies. */
     Limits limits();
 
+    /** Drift alerts: the staleness check and the hand-over of tripped alerts to their destination. */
+    Alerts alerts();
+
     interface Incremental {
         /** How often the dirty-user pass runs, e.g. {@code 30s}; {@code off} disables the schedule. */
         @WithDefault("30s")
@@ -63,5 +66,15 @@ public interface SegmentsConfig {
         /** How long a full compute of one segment may run before it is cancelled and marked failed. */
         @WithDefault("30m")
         Duration computeTimeout();
+    }
+
+    interface Alerts {
+        /** How often segments are checked for a compute older than their threshold (one instance at a time); {@code off} disables it. */
+        @WithDefault("5m")
+        String staleCheckEvery();
+
+        /** How often tripped alerts that have a destination are handed to the notifier; {@code off} disables it. */
+        @WithDefault("10s")
+        String notifyEvery();
     }
 }

@@ -17,12 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
-/** A segment's current members: JSON pages and a CSV stream of constant memory. */
+/** A segment's current members: JSON pages, and CSV and NDJSON streams of constant memory. */
 @Path("/api/v1/segments")
 public class MemberResource {
 
-    private static final int CSV_PAGE = 10_000;
+    private static final int STREAM_PAGE = 10_000;
 
     private final Pool pool;
     private final MembershipStore memberships;
@@ -56,16 +57,28 @@ public class MemberResource {
     @Path("/{id}/members.csv")
     @Produces("text/csv")
     public Multi<String> csv(@PathParam("id") String id) {
-        long segmentId = Params.id(id, "id");
+        return stream(Params.id(id, "id"), "user_id,added_at\n", MemberResource::toCsv);
+    }
+
+    /** The members as NDJSON, one {@code {"user_id","added_at"}} object a line, streamed like the CSV. */
+    @GET
+    @Path("/{id}/members.ndjson")
+    @Produces("application/x-ndjson")
+    public Multi<String> ndjson(@PathParam("id") String id) {
+        return stream(Params.id(id, "id"), "", MemberResource::toNdjson);
+    }
+
+    /** Every member, page by page (one page in memory at a time), after a header. */
+    private Multi<String> stream(long segmentId, String header, Function<List<Member>, String> format) {
         AtomicLong last = new AtomicLong(0);
         Multi<String> rows = Multi.createBy().repeating()
-                .uni(() -> pool.withConnection(conn -> memberships.members(conn, segmentId, last.get(), CSV_PAGE)))
-                .whilst(page -> page.size() == CSV_PAGE && remember(last, page))
+                .uni(() -> pool.withConnection(conn -> memberships.members(conn, segmentId, last.get(), STREAM_PAGE)))
+                .whilst(page -> page.size() == STREAM_PAGE && remember(last, page))
                 .filter(page -> !page.isEmpty())
-                .map(MemberResource::toCsv);
+                .map(format);
         return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
-                .onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
-                        .streams(Multi.createFrom().item("user_id,added_at\n"), rows));
+                .onItem().transformToMulti(ignored -> header.isEmpty() ? rows : Multi.createBy().concatenating()
+                        .streams(Multi.createFrom().item(header), rows));
     }
 
     private static boolean remember(AtomicLong last, List<Member> page) {
@@ -79,6 +92,15 @@ public class MemberResource {
             csv.append(member.userId()).append(',').append(member.addedAt()).append('\n');
         }
         return csv.toString();
+    }
+
+    private static String toNdjson(List<Member> page) {
+        StringBuilder lines = new StringBuilder(page.size() * 56);
+        for (Member member : page) {
+            lines.append("{\"user_id\":").append(member.userId())
+                    .append(",\"added_at\":\"").append(member.addedAt()).append("\"}\n");
+        }
+        return lines.toString();
     }
 
 }
