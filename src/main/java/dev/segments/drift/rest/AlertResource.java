@@ -1,16 +1,12 @@
 package dev.segments.drift.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.api.Params;
 import dev.segments.drift.Alert;
 import dev.segments.drift.AlertService;
-import dev.segments.drift.AlertSettings;
 import dev.segments.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -20,8 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Drift alerts: list and acknowledge them; read and change a segment's thresholds. */
-@Path("/api/v1")
+/** Drift alerts: list and acknowledge them. */
+@Path("/api/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertResource {
 
@@ -33,8 +29,7 @@ public class AlertResource {
 
     /** Alerts newest first: {@code status} {@code open} (not acknowledged) or {@code acknowledged}; {@code next_after} pages on. */
     @GET
-    @Path("/alerts")
-    public Uni<Map<String, Object>> list(@QueryParam("status") String status, @QueryParam("segment_id") String segmentId,
+        public Uni<Map<String, Object>> list(@QueryParam("status") String status, @QueryParam("segment_id") String segmentId,
             @QueryParam("limit") String limit, @QueryParam("after") String after) {
         String wanted = status == null || status.isBlank() ? null : status.trim();
         if (wanted != null && !List.of("open", "acknowledged").contains(wanted)) {
@@ -52,23 +47,8 @@ public class AlertResource {
     }
 
     @POST
-    @Path("/alerts/{id}/acknowledge")
+    @Path("/{id}/acknowledge")
     public Uni<Alert> acknowledge(@PathParam("id") String id) {
         return alerts.acknowledge(Params.id(id, "id"));
-    }
-
-    @GET
-    @Path("/segments/{id}/alert-settings")
-    public Uni<AlertSettings> settings(@PathParam("id") String id) {
-        return alerts.settings(Params.id(id, "id"));
-    }
-
-    /** Replaces the thresholds: an absent field takes its default, {@code null} turns that check off. */
-    @PUT
-    @Path("/segments/{id}/alert-settings")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<AlertSettings> saveSettings(@PathParam("id") String id, JsonNode body) {
-        long segmentId = Params.id(id, "id");
-        return alerts.saveSettings(AlertSettings.fromRequest(segmentId, body));
     }
 }

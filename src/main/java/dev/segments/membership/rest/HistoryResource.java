@@ -4,7 +4,6 @@ import dev.segments.api.Params;
 import dev.segments.membership.FeedCursor;
 import dev.segments.membership.HistoryStore;
 import dev.segments.membership.HistoryStore.HistoryPage;
-import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,7 +20,7 @@ import java.util.Map;
  * Membership history from the event log: every join and leave of a user or of a segment with its
  * cause, newest first, and a segment's changes feed, oldest first, for consumers keeping a copy.
  */
-@Path("/api/v1")
+@Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class HistoryResource {
 
@@ -35,37 +34,9 @@ public class HistoryResource {
         this.segments = segments;
     }
 
-    /**
-     * A user's joins and leaves. A deleted user's history stays readable ({@code "exists": false});
-     * a user with neither a snapshot nor any history is 404.
-     */
-    @GET
-    @Path("/users/{id}/history")
-    public Uni<Map<String, Object>> userHistory(@PathParam("id") String id, @QueryParam("limit") String limit,
-            @QueryParam("after") String after, @QueryParam("segment_id") String segmentId) {
-        long userId = Params.id(id, "id");
-        int size = Params.limit(limit, 100, 1000);
-        long cursor = Params.after(after);
-        Long segment = segmentId == null || segmentId.isBlank() ? null : Params.id(segmentId, "segment_id");
-        return pool.withConnection(conn -> history.userKnown(conn, userId).chain(known -> {
-            if (!known[0] && !known[1]) {
-                return Uni.createFrom().failure(ProblemException.notFound("user " + userId));
-            }
-            return history.userHistory(conn, userId, segment, cursor == 0 ? Long.MAX_VALUE : cursor, size)
-                    .map(page -> {
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("user_id", userId);
-                        body.put("exists", known[0]);
-                        body.put("history", page.entries());
-                        body.put("next_after", page.entries().size() == size ? page.entries().get(size - 1).id() : null);
-                        return body;
-                    });
-        }));
-    }
-
     /** A segment's joins and leaves, newest first; {@code next_after} pages on. */
     @GET
-    @Path("/segments/{id}/history")
+    @Path("/{id}/history")
     public Uni<Map<String, Object>> segmentHistory(@PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("after") String after) {
         long segmentId = Params.id(id, "id");
@@ -87,7 +58,7 @@ public class HistoryResource {
      * (always present; unchanged when nothing new is final yet) to keep a copy in sync.
      */
     @GET
-    @Path("/segments/{id}/changes")
+    @Path("/{id}/changes")
     public Uni<Map<String, Object>> changes(@PathParam("id") String id, @QueryParam("since") String since,
             @QueryParam("limit") String limit) {
         long segmentId = Params.id(id, "id");

@@ -60,25 +60,33 @@ public class MemberResource {
         return stream(Params.id(id, "id"), "user_id,added_at\n", MemberResource::toCsv);
     }
 
-    /** The members as NDJSON, one {@code {"user_id","added_at"}} object a line, streamed like the CSV. */
+    /**
+     * The members as NDJSON, one {@code {"user_id","added_at"}} object a line, read page by page like
+     * the CSV (the framework writes each element of an {@code application/x-ndjson} stream as a line).
+     */
     @GET
     @Path("/{id}/members.ndjson")
     @Produces("application/x-ndjson")
-    public Multi<String> ndjson(@PathParam("id") String id) {
-        return stream(Params.id(id, "id"), "", MemberResource::toNdjson);
+    public Multi<Member> ndjson(@PathParam("id") String id) {
+        long segmentId = Params.id(id, "id");
+        return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
+                .onItem().transformToMulti(ignored -> pages(segmentId))
+                .onItem().transformToIterable(page -> page);
     }
 
     /** Every member, page by page (one page in memory at a time), after a header. */
     private Multi<String> stream(long segmentId, String header, Function<List<Member>, String> format) {
+        return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
+                .onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
+                        .streams(Multi.createFrom().item(header), pages(segmentId).map(format)));
+    }
+
+    private Multi<List<Member>> pages(long segmentId) {
         AtomicLong last = new AtomicLong(0);
-        Multi<String> rows = Multi.createBy().repeating()
+        return Multi.createBy().repeating()
                 .uni(() -> pool.withConnection(conn -> memberships.members(conn, segmentId, last.get(), STREAM_PAGE)))
                 .whilst(page -> page.size() == STREAM_PAGE && remember(last, page))
-                .filter(page -> !page.isEmpty())
-                .map(format);
-        return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
-                .onItem().transformToMulti(ignored -> header.isEmpty() ? rows : Multi.createBy().concatenating()
-                        .streams(Multi.createFrom().item(header), rows));
+                .filter(page -> !page.isEmpty());
     }
 
     private static boolean remember(AtomicLong last, List<Member> page) {
@@ -92,15 +100,6 @@ public class MemberResource {
             csv.append(member.userId()).append(',').append(member.addedAt()).append('\n');
         }
         return csv.toString();
-    }
-
-    private static String toNdjson(List<Member> page) {
-        StringBuilder lines = new StringBuilder(page.size() * 56);
-        for (Member member : page) {
-            lines.append("{\"user_id\":").append(member.userId())
-                    .append(",\"added_at\":\"").append(member.addedAt()).append("\"}\n");
-        }
-        return lines.toString();
     }
 
 }
