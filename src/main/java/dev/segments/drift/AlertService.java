@@ -66,7 +66,7 @@ public class AlertService {
                 .chain(claimed -> Multi.createFrom().iterable(claimed)
                         .onItem().transformToUniAndConcatenate(alert -> notifier.send(alert, alert.destinationId())
                                 .chain(() -> alerts.markNotified(conn, alert.id())))
-                        .collect().asList()
-                        .map(List::size)));
+                        .collect().last()
+                        .replaceWith(claimed.size())));
     }
 }

@@ -48,7 +48,7 @@ public record AlertSettings(long segmentId, BigDecimal relativeChange, long minP
         BigDecimal relative = body.has("relative_change") ? ratio(body.get("relative_change"), errors) : DEFAULT_RELATIVE_CHANGE;
         Long minPrevious = body.has("min_previous_count")
                 ? integer(body.get("min_previous_count"), "min_previous_count", 0, 1_000_000_000_000L, false, errors)
-                : DEFAULT_MIN_PREVIOUS_COUNT;
+                : Long.valueOf(DEFAULT_MIN_PREVIOUS_COUNT);
         boolean onZero = true;
         if (body.has("on_zero")) {
             if (body.get("on_zero").isBoolean()) {
@@ -59,7 +59,7 @@ public record AlertSettings(long segmentId, BigDecimal relativeChange, long minP
         }
         Long stale = body.has("stale_after_hours")
                 ? integer(body.get("stale_after_hours"), "stale_after_hours", 1, 8760, true, errors)
-                : DEFAULT_STALE_AFTER_HOURS;
+                : Long.valueOf(DEFAULT_STALE_AFTER_HOURS);
         Long destination = body.has("destination_id")
                 ? integer(body.get("destination_id"), "destination_id", 1, Long.MAX_VALUE, true, errors) : null;
         if (!errors.isEmpty()) {

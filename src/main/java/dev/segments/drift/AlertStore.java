@@ -23,7 +23,8 @@ public class AlertStore {
     private static final String ALERT = """
             SELECT id, segment_id, kind, acknowledged_at IS NOT NULL, cleared_at IS NULL, job_id, previous_count,
                    member_count, detail, opened_at, cleared_at, acknowledged_at, destination_id, notified_at
-            FROM segment_alert""";
+            FROM segment_alert
+            """;
 
     public Uni<Optional<AlertSettings>> settings(SqlClient db, long segmentId) {
         return db.preparedQuery("""
@@ -65,7 +66,7 @@ public class AlertStore {
     public Uni<Optional<Alert>> acknowledge(SqlClient db, long id) {
         return db.preparedQuery("UPDATE segment_alert SET acknowledged_at = coalesce(acknowledged_at, now()) WHERE id = $1")
                 .execute(Tuple.of(id))
-                .chain(() -> db.preparedQuery(ALERT + " WHERE id = $1").execute(Tuple.of(id)))
+                .chain(() -> db.preparedQuery(ALERT + "WHERE id = $1").execute(Tuple.of(id)))
                 .map(rows -> toAlerts(rows).stream().findFirst());
     }
 
@@ -85,12 +86,12 @@ public class AlertStore {
                 ), cleared AS (
                     UPDATE segment_alert x SET cleared_at = now()
                     FROM last WHERE x.segment_id = last.segment_id AND x.kind = 'stale' AND x.cleared_at IS NULL
-                      AND (last.stale_after IS NULL OR last.last_at >= $1 - last.stale_after)
+                      AND (last.stale_after IS NULL OR last.last_at >= $1::timestamptz - last.stale_after)
                 )
                 INSERT INTO segment_alert (segment_id, kind, detail, destination_id)
                 SELECT segment_id, 'stale', format('no completed compute since %s (threshold %s)', last_at, stale_after),
                        destination_id
-                FROM last WHERE last_at < $1 - stale_after
+                FROM last WHERE last_at < $1::timestamptz - stale_after
                 ON CONFLICT (segment_id, kind) WHERE cleared_at IS NULL DO NOTHING""")
                 .execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
                 .map(RowSet::rowCount);
