@@ -12,27 +12,33 @@ import dev.segments.segment.CatalogSegment;
 import dev.segments.user.SnapshotStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
- * batch, with set-based reads and writes (one query for the batch's snapshots, one for their open
- * memberships, one statement per kind of write) and the same in-memory evaluator as the real-time
- * path. Each batch claims its users with {@code FOR UPDATE SKIP LOCKED}, so two instances never
- * process the same user, and clears a flag only if it was not marked again meanwhile (the row lock
- * holds new marks back until the batch commits, which then re-mark it).
+ * batch, with the same in-memory evaluator as the real-time path and three statements per batch: the
+ * claim (which takes the users' flags with {@code FOR UPDATE SKIP LOCKED}, so two instances never
+ * process the same user), one read of the users' snapshots and open memberships, and the writes.
+ * Phase times of each pass are logged at debug level.
  */
 @ApplicationScoped
 public class IncrementalPass {
+
+    private static final Logger LOG = Logger.getLogger(IncrementalPass.class);
 
     private static final int MAX_BATCHES_PER_PASS = 2_000;
 
@@ -73,7 +79,11 @@ public class IncrementalPass {
                             .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
                                     .map(Map.Entry::getKey).toList());
                 })
-                .map(kept -> new IncrementalResult(tally.users, tally.added(), tally.removed(), kept));
+                .map(kept -> {
+                    LOG.debugf("incremental pass: %d users, +%d/-%d; %s", tally.users, tally.added(), tally.removed(),
+                            tally.phases());
+                    return new IncrementalResult(tally.users, tally.added(), tally.removed(), kept);
+                });
     }
 
     private Uni<Void> nextBatch(Tally tally, int batch) {
@@ -85,49 +95,95 @@ public class IncrementalPass {
     }
 
     private Uni<Integer> processBatch(SqlConnection conn, Tally tally) {
+        tally.phase(null);
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
-                .chain(catalog -> claim(conn).chain(claimed -> {
-                    if (claimed.isEmpty()) {
+                .chain(catalog -> claim(conn).chain(users -> {
+                    tally.phase(Phase.CLAIM);
+                    if (users.length == 0) {
                         return Uni.createFrom().item(0);
                     }
-                    Long[] users = claimed.keySet().toArray(Long[]::new);
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                            .chain(() -> snapshots.attributesForEvaluation(conn, users))
-                            .chain(attributes -> memberships.openSegments(conn, users)
-                                    .map(open -> evaluate(users, attributes, open, segments, tally)))
+                            .chain(() -> read(conn, users))
+                            .invoke(() -> tally.phase(Phase.READ))
+                            .map(batch -> evaluate(batch, segments, tally))
+                            .invoke(() -> tally.phase(Phase.EVALUATE))
                             .chain(changes -> memberships.write(conn, changes))
-                            .chain(() -> clear(conn, claimed))
-                            .invoke(() -> tally.users += users.length)
+                            .invoke(() -> {
+                                tally.phase(Phase.WRITE);
+                                tally.users += users.length;
+                            })
                             .replaceWith(users.length);
                 }));
     }
 
-    /** Claims a batch of dirty users (skipping those another transaction holds): user id → mark seq. */
-    private Uni<Map<Long, Long>> claim(SqlConnection conn) {
-        return conn.preparedQuery("SELECT user_id, seq FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED")
+    /**
+     * Claims a batch of dirty users by deleting their flags, skipping flags another transaction holds.
+     * A user marked again while the batch runs stays dirty: the marking statement waits for this
+     * transaction's row lock and, once it commits, finds no flag and inserts a new one.
+     */
+    private Uni<Long[]> claim(SqlConnection conn) {
+        return conn.preparedQuery("""
+                        DELETE FROM dirty_user WHERE user_id IN (
+                            SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                        RETURNING user_id""")
                 .execute(Tuple.of(config.incremental().batchSize()))
                 .map(rows -> {
-                    Map<Long, Long> claimed = new LinkedHashMap<>();
-                    rows.forEach(row -> claimed.put(row.getLong(0), row.getLong(1)));
-                    return claimed;
+                    Long[] users = new Long[rows.size()];
+                    int i = 0;
+                    for (Row row : rows) {
+                        users[i++] = row.getLong(0);
+                    }
+                    Arrays.sort(users);
+                    return users;
                 });
     }
 
-    private static List<MembershipChange> evaluate(Long[] users, Map<Long, ObjectNode> attributes,
-            Map<Long, Set<Long>> open, List<CatalogSegment> segments, Tally tally) {
+    /**
+     * The claimed users' attributes (null for a deleted user) and open memberships, in one statement.
+     * It runs after the claim, so it sees every change committed before the flags were taken.
+     */
+    private Uni<List<DirtyUser>> read(SqlConnection conn, Long[] users) {
+        return conn.preparedQuery("""
+                        WITH memberships AS (
+                            SELECT user_id, array_agg(segment_id) AS segments FROM segment_membership
+                            WHERE user_id = ANY($1::bigint[]) AND removed_at IS NULL GROUP BY user_id)
+                        SELECT u.id, s.attributes::text, o.segments
+                        FROM unnest($1::bigint[]) AS u(id)
+                        LEFT JOIN user_attribute_snapshot s ON s.user_id = u.id
+                        LEFT JOIN memberships o ON o.user_id = u.id""")
+                .execute(Tuple.of((Object) users))
+                .map(rows -> {
+                    List<DirtyUser> batch = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        String attributes = row.getString(1);
+                        Set<Long> open = new HashSet<>();
+                        Long[] segments = row.getArrayOfLongs(2);
+                        if (segments != null) {
+                            Collections.addAll(open, segments);
+                        }
+                        batch.add(new DirtyUser(row.getLong(0), attributes == null ? null : snapshots.forEvaluation(attributes),
+                                open));
+                    }
+                    return batch;
+                });
+    }
+
+    /** A claimed user: attributes (null once deleted) and the segments they are in now. */
+    private record DirtyUser(long id, ObjectNode attributes, Set<Long> open) {
+    }
+
+    private static List<MembershipChange> evaluate(List<DirtyUser> batch, List<CatalogSegment> segments, Tally tally) {
         Instant now = Instant.now();
         List<MembershipChange> changes = new ArrayList<>();
-        for (Long user : users) {
-            Set<Long> current = new HashSet<>(open.getOrDefault(user, Set.of()));
-            ObjectNode attrs = attributes.get(user);
-            List<Transition> transitions = attrs == null
-                    ? leaveAll(current, segments) // the user was deleted: no segment keeps them
-                    : MembershipEvaluator.evaluate(attrs, segments, current, now);
+        for (DirtyUser user : batch) {
+            List<Transition> transitions = user.attributes() == null
+                    ? leaveAll(user.open(), segments) // the user was deleted: no segment keeps them
+                    : MembershipEvaluator.evaluate(user.attributes(), segments, user.open(), now);
             for (Transition t : transitions) {
-                changes.add(MembershipChange.byJob(user, t.segmentId(), t.join(), tally.jobs.get(t.segmentId())));
+                changes.add(MembershipChange.byJob(user.id(), t.segmentId(), t.join(), tally.jobs.get(t.segmentId())));
                 tally.add(t.segmentId(), t.join());
             }
         }
@@ -138,19 +194,34 @@ public class IncrementalPass {
         return segments.stream().filter(s -> current.contains(s.id())).map(s -> new Transition(s.id(), false)).toList();
     }
 
-    private static Uni<Void> clear(SqlConnection conn, Map<Long, Long> claimed) {
-        return conn.preparedQuery("""
-                        DELETE FROM dirty_user d USING unnest($1::bigint[], $2::bigint[]) AS c(u, seq)
-                        WHERE d.user_id = c.u AND d.seq = c.seq""")
-                .execute(Tuple.of(claimed.keySet().toArray(Long[]::new), claimed.values().toArray(Long[]::new)))
-                .replaceWithVoid();
-    }
+    /** The steps of a batch, timed for the debug log. */
+    private enum Phase { CLAIM, READ, EVALUATE, WRITE }
 
     /** Running totals of one pass. */
     private static final class Tally {
         final Map<Long, Long> jobs = new LinkedHashMap<>();
         final Map<Long, long[]> counts = new LinkedHashMap<>();
+        final long[] phaseNanos = new long[Phase.values().length];
+        long phaseStart;
         long users;
+
+        /** Ends the timing of {@code phase} (none: starts timing a batch). */
+        void phase(Phase phase) {
+            long now = System.nanoTime();
+            if (phase != null) {
+                phaseNanos[phase.ordinal()] += now - phaseStart;
+            }
+            phaseStart = now;
+        }
+
+        String phases() {
+            StringBuilder text = new StringBuilder();
+            for (Phase phase : Phase.values()) {
+                text.append(text.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
+                        .append(String.format(Locale.ROOT, " %.1f ms", phaseNanos[phase.ordinal()] / 1e6));
+            }
+            return text.toString();
+        }
 
         void add(long segmentId, boolean join) {
             counts.computeIfAbsent(segmentId, k -> new long[2])[join ? 0 : 1]++;

@@ -134,8 +134,11 @@ public class SegmentStore {
                 .replaceWithVoid();
     }
 
+    /** Deletes a segment with its memberships (their event log stays: it is history). */
     public Uni<Void> delete(SqlClient db, long id) {
-        return db.preparedQuery("DELETE FROM segment WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+        return db.preparedQuery("DELETE FROM segment_membership WHERE segment_id = $1").execute(Tuple.of(id))
+                .chain(() -> db.preparedQuery("DELETE FROM segment WHERE id = $1").execute(Tuple.of(id)))
+                .replaceWithVoid();
     }
 
     /** Tells every app instance that rules changed: their caches reload on next use. */

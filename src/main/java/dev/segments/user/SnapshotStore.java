@@ -66,17 +66,11 @@ public class SnapshotStore {
     }
 
     /**
-     * The attributes of these users, for evaluation only: numbers are read as doubles, the type rules
-     * compare them in (users without a snapshot are absent from the answer).
+     * A stored attribute document, for evaluation only: numbers are read as doubles, the type rules
+     * compare them in.
      */
-    public Uni<Map<Long, ObjectNode>> attributesForEvaluation(SqlClient db, Long[] userIds) {
-        return db.preparedQuery("SELECT user_id, attributes::text FROM user_attribute_snapshot WHERE user_id = ANY($1::bigint[])")
-                .execute(Tuple.of((Object) userIds))
-                .map(rows -> {
-                    Map<Long, ObjectNode> attributes = new HashMap<>();
-                    rows.forEach(row -> attributes.put(row.getLong(0), parse(doubles, row.getString(1))));
-                    return attributes;
-                });
+    public ObjectNode forEvaluation(String text) {
+        return parse(doubles, text);
     }
 
     public Uni<Void> save(SqlClient db, Collection<Snapshot> snapshots) {

@@ -9,11 +9,14 @@ record BenchFigures(
         double readAllSeconds,
         SegmentShape shape,
         Compute firstCompute,
+        Compute rightAfterFirstCompute,
+        double vacuumSeconds,
         Compute steadyState,
         Compute steadyStateAfterChanges,
         Events events,
         Incremental drain,
         Incremental incremental,
+        Incremental incrementalAfterEvents,
         Audit audit,
         EvaluatorBenchmark.Score evaluatorNanos) {
 

@@ -90,6 +90,20 @@ final class EventLoad {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
+    /**
+     * Sends one event with realistic attribute changes for each of these users, 1,000 per request, one
+     * request at a time: their memberships are then current and the users are dirty.
+     */
+    void changeThroughEvents(Long[] users) {
+        for (int from = 0; from < users.length; from += 1000) {
+            ArrayNode events = JSON.arrayNode();
+            for (int i = from; i < Math.min(users.length, from + 1000); i++) {
+                events.addObject().put("user_id", users[i]).set("attributes", change());
+            }
+            api.post("/api/v1/events", events.toString(), 200);
+        }
+    }
+
     /** A body of {@code size} events for users whose index is {@code client} modulo {@code clients}. */
     private String batch(int size, int client, int clients) {
         ArrayNode events = JSON.arrayNode();
