@@ -175,6 +175,16 @@ class HistoryApiTest {
         given().get("/api/v1/segments/" + segment + "/members.ndjson").then().header("Content-Type", notNullValue());
     }
 
+    @Test
+    void shouldDescribeTheNewEndpointsInOpenApi() {
+        String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        for (String path : List.of("/api/v1/segments/{id}/changes:", "/api/v1/segments/{id}/history:",
+                "/api/v1/users/{id}/history:", "/api/v1/segments/{id}/members.ndjson:", "/api/v1/segments/{id}/drift:",
+                "/api/v1/segments/{id}/alert-settings:", "/api/v1/alerts:", "/api/v1/alerts/{id}/acknowledge:")) {
+            assertTrue(openapi.contains(path), path + " is missing from /q/openapi");
+        }
+    }
+
     private static JsonPath feed(long segment, String since, int limit) {
         return given().queryParam("limit", limit).queryParam("since", since == null ? "" : since)
                 .get("/api/v1/segments/" + segment + "/changes").then().statusCode(200).extract().jsonPath();
