@@ -22,7 +22,8 @@ import java.util.List;
  */
 public final class MembershipDiff {
 
-    private static final String SQL = """
+    /** The users who would join ({@code joining}) or leave segment {@code $1} under the rule: CTE {@code diff}. */
+    private static final String DIFF = """
             WITH target AS MATERIALIZED (
                 SELECT s.user_id FROM user_attribute_snapshot s WHERE %s
             ), cur AS MATERIALIZED (
@@ -32,7 +33,11 @@ public final class MembershipDiff {
                 SELECT coalesce(t.user_id, c.user_id) AS user_id, c.user_id IS NULL AS joining
                 FROM target t FULL JOIN cur c ON c.user_id = t.user_id
                 WHERE t.user_id IS NULL OR c.user_id IS NULL
-            ), joins AS (
+            )
+            """;
+
+    private static final String SQL = DIFF + """
+            , joins AS (
                 INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at, feed_key)
                 SELECT $1::bigint, d.user_id, now(), NULL, pg_current_xact_id() FROM diff d WHERE d.joining
                 ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = EXCLUDED.added_at, removed_at = NULL,
@@ -54,6 +59,13 @@ public final class MembershipDiff {
                    (SELECT count(*) FROM logged)
             """;
 
+    private static final String PREVIEW = DIFF + """
+            SELECT (SELECT count(*) FROM diff WHERE joining), (SELECT count(*) FROM diff WHERE NOT joining),
+                   (SELECT count(*) FROM cur),
+                   ARRAY(SELECT user_id FROM diff WHERE joining ORDER BY user_id LIMIT $2::int),
+                   ARRAY(SELECT user_id FROM diff WHERE NOT joining ORDER BY user_id LIMIT $2::int)
+            """;
+
     private MembershipDiff() {
     }
 
@@ -62,11 +74,24 @@ public final class MembershipDiff {
     }
 
     public static Statement statement(long segmentId, Rule rule, long jobId) {
-        List<Object> args = new ArrayList<>(List.of(segmentId, jobId));
+        return statement(SQL, segmentId, rule, jobId);
+    }
+
+    /**
+     * The same comparison without writing anything: one row of joins, leaves, current members, and
+     * the first {@code sampleSize} user ids joining and leaving. Its counts are what a full compute
+     * with this rule would write, if nothing changes in between.
+     */
+    public static Statement preview(long segmentId, Rule rule, int sampleSize) {
+        return statement(PREVIEW, segmentId, rule, sampleSize);
+    }
+
+    private static Statement statement(String sql, long segmentId, Rule rule, Object second) {
+        List<Object> args = new ArrayList<>(List.of(segmentId, second));
         SqlParams params = new SqlParams(args.size() + 1);
         String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params);
         args.addAll(params.values());
-        return new Statement(SQL.formatted(where), Tuple.tuple(args));
+        return new Statement(sql.formatted(where), Tuple.tuple(args));
     }
 
     static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId) {

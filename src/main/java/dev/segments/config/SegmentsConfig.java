@@ -26,6 +26,9 @@ public interface SegmentsConfig {
     /** Drift alerts: the staleness check and the hand-over of tripped alerts to their destination. */
     Alerts alerts();
 
+    /** Size estimates, previews and the attribute catalog. */
+    Estimate estimate();
+
     interface Incremental {
         /** How often the dirty-user pass runs, e.g. {@code 30s}; {@code off} disables the schedule. */
         @WithDefault("30s")
@@ -76,5 +79,35 @@ public interface SegmentsConfig {
         /** How often tripped alerts that have a destination are handed to the notifier; {@code off} disables it. */
         @WithDefault("10s")
         String notifyEvery();
+    }
+
+    interface Estimate {
+        /** Sample size of an estimate when the request names none, in percent of the users. */
+        @WithDefault("1")
+        double defaultSamplePercent();
+
+        /** Below this many users an estimate counts exactly instead of sampling. */
+        @WithDefault("100000")
+        long exactBelowPopulation();
+
+        /** A sample that matched fewer users than this is replaced by an exact count. */
+        @WithDefault("100")
+        long exactBelowMatches();
+
+        /** Statement timeout of one estimate, preview or autocomplete query. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Estimate answers kept per instance (least recently used go first). */
+        @WithDefault("1000")
+        int cacheSize();
+
+        /** How long a cached estimate may be reused even if no data change was seen. */
+        @WithDefault("10m")
+        Duration cacheTtl();
+
+        /** Users read (at most, a Bernoulli sample) to rank an attribute's values for autocomplete. */
+        @WithDefault("20000")
+        int valueSampleUsers();
     }
 }

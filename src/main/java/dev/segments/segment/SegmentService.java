@@ -132,7 +132,11 @@ public class SegmentService {
                 : Uni.createFrom().voidItem());
     }
 
-    private Uni<Void> checkReferences(SqlConnection conn, long selfId, Rule rule) {
+    /**
+     * Fails with 400 naming each reference to a missing segment, to {@code selfId} itself, or that
+     * would make a cycle ({@code selfId} 0: a rule not saved yet). Used by saves, estimates and previews.
+     */
+    public Uni<Void> checkReferences(SqlConnection conn, long selfId, Rule rule) {
         List<SegmentRef> refs = rule.references();
         if (refs.isEmpty()) {
             return Uni.createFrom().voidItem();

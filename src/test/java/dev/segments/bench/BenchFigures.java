@@ -18,7 +18,8 @@ record BenchFigures(
         Incremental incremental,
         Incremental incrementalAfterEvents,
         Audit audit,
-        EvaluatorBenchmark.Score evaluatorNanos) {
+        EvaluatorBenchmark.Score evaluatorNanos,
+        Estimates estimates) {
 
     record Machine(int cores, String java, String postgres, String sharedBuffers, String workMem, String tableSize) {
     }
@@ -52,5 +53,17 @@ record BenchFigures(
 
     /** Users re-derived; (user, segment) pairs where the evaluator or SQL disagreed with the table. */
     record Audit(int users, int segments, long evaluatorMismatches, long sqlMismatches) {
+    }
+
+    /**
+     * Sampled estimates vs exact counts of the same rules (median of each answer's own
+     * {@code elapsed_ms}), and how many reported 95% intervals held the exact size.
+     */
+    record Estimates(double percent, int timedRules, double sampleMillis, double exactMillis, int accuracyRules,
+            int covered, double meanWidthShare) {
+
+        double speedup() {
+            return exactMillis / sampleMillis;
+        }
     }
 }

@@ -80,10 +80,12 @@ final class EngineBench {
         Incremental afterEvents = changeOnePercentThroughEventsAndRun(eventLoad);
         Compute steadyAfter = fullRecompute("full recompute after events and incremental");
         BenchFigures.Audit audit = new MembershipAudit(pool, json, settings).check(segments);
+        BenchFigures.Estimates estimates = new EstimateBench(api, json, settings).run(List.copyOf(segments.keySet()));
         explainOneSegment();
         EvaluatorBenchmark.Score nanos = evaluatorBenchmark();
         return new BenchFigures(settings, BenchReport.machine(pool), generate, bytes, Math.min(read, readAgain),
-                shape, first, rightAfterFirst, vacuum, steady, steadyAfter, events, drain, incremental, afterEvents, audit, nanos);
+                shape, first, rightAfterFirst, vacuum, steady, steadyAfter, events, drain, incremental, afterEvents, audit,
+                nanos, estimates);
     }
 
     private double generateUsers() {

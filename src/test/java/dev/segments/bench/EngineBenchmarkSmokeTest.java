@@ -70,6 +70,9 @@ class EngineBenchmarkSmokeTest {
                 () -> assertEquals(settings.auditUsers(), f.audit().users()),
                 () -> assertEquals(0, f.audit().evaluatorMismatches(), "evaluator vs membership table"),
                 () -> assertEquals(0, f.audit().sqlMismatches(), "compiled SQL vs membership table"),
-                () -> assertTrue(f.readAllSeconds() > 0 && f.evaluatorNanos().nanos() > 0));
+                () -> assertTrue(f.readAllSeconds() > 0 && f.evaluatorNanos().nanos() > 0),
+                () -> assertTrue(f.estimates().sampleMillis() > 0 && f.estimates().exactMillis() > 0, "estimates timed"),
+                // a correct 95% interval holds about 95 of 100; 80 or fewer would take a one-in-a-million run
+                () -> assertTrue(f.estimates().covered() > 80, f.estimates().covered() + " of 100 intervals held the exact size"));
     }
 }

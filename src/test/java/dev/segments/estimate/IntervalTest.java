@@ -1,0 +1,70 @@
+package dev.segments.estimate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class IntervalTest {
+
+    @Test
+    void shouldGiveAUsefulIntervalWhenTheSampleMatchedNoOne() {
+        Interval interval = Interval.of(0, 10_000, 1_000_000);
+        assertEquals(0, interval.estimate());
+        assertEquals(0, interval.low());
+        // Wilson: about 3.84 / n of the population, not the 0..0 of the normal approximation
+        assertTrue(interval.high() > 0 && interval.high() < 500, interval.toString());
+    }
+
+    @Test
+    void shouldNeverGoBelowTheMatchesSeenOrAboveTheNonMatchesSeen() {
+        Interval interval = Interval.of(3, 4, 10);
+        assertTrue(interval.low() >= 3, interval.toString());
+        assertTrue(interval.high() <= 10 - 1, interval.toString());
+        assertTrue(interval.contains(interval.estimate()));
+    }
+
+    @Test
+    void shouldBeAPointWhenTheSampleIsEveryone() {
+        assertEquals(new Interval(42, 42, 42), Interval.of(42, 100, 100));
+    }
+
+    @Test
+    void shouldNarrowAsTheSampleBecomesMostOfThePopulation() {
+        Interval small = Interval.of(100, 1_000, 100_000);
+        Interval large = Interval.of(9_000, 90_000, 100_000);
+        assertTrue(large.high() - large.low() < (small.high() - small.low()) / 5, small + " vs " + large);
+    }
+
+    @Test
+    void shouldRejectImpossibleCounts() {
+        assertThrows(IllegalArgumentException.class, () -> Interval.of(5, 4, 10));
+        assertThrows(IllegalArgumentException.class, () -> Interval.of(1, 20, 10));
+    }
+
+    /** Simulated Bernoulli samples of a known population: the interval holds the truth about 95% of the time. */
+    @Test
+    void shouldCoverTheTrueCountInAboutNinetyFivePercentOfSamples() {
+        Random random = new Random(7);
+        int population = 50_000;
+        int covered = 0;
+        int runs = 2_000;
+        for (int run = 0; run < runs; run++) {
+            double share = run % 4 == 0 ? 0.002 : random.nextDouble();
+            int truth = (int) Math.round(share * population);
+            int sample = 0;
+            int matches = 0;
+            for (int user = 0; user < population; user++) {
+                if (random.nextDouble() < 0.01) {
+                    sample++;
+                    matches += user < truth ? 1 : 0;
+                }
+            }
+            covered += Interval.of(matches, sample, population).contains(truth) ? 1 : 0;
+        }
+        // expected about 1,900; the bound is far below any plausible run of a correct 95% interval
+        assertTrue(covered >= runs * 0.93, covered + " of " + runs);
+    }
+}
