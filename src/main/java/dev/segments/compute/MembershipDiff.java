@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * One set-based statement that brings a segment's membership in line with its rule: it evaluates the
  * compiled rule over every snapshot, compares with the open memberships, writes joins and leaves with
- * their membership events, and counts them. A segment whose membership is already right is not
+ * their membership events (with their feed keys, see {@code MembershipStore#write}), and counts them. A segment whose membership is already right is not
  * written at all.
  *
  * <p>The comparison is a FULL JOIN of the two sets, which PostgreSQL can only run as a hash or merge
@@ -39,20 +39,21 @@ public final class MembershipDiff {
 
     private static final String SQL = DIFF + """
             , joins AS (
-                INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at)
-                SELECT $1::bigint, d.user_id, now(), NULL FROM diff d WHERE d.joining
-                ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = EXCLUDED.added_at, removed_at = NULL
-                RETURNING m.user_id
+                INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at, feed_key)
+                SELECT $1::bigint, d.user_id, now(), NULL, pg_current_xact_id() FROM diff d WHERE d.joining
+                ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = EXCLUDED.added_at, removed_at = NULL,
+                    feed_key = greatest(EXCLUDED.feed_key, m.feed_key)
+                RETURNING m.user_id, m.feed_key
             ), leaves AS (
-                UPDATE segment_membership m SET removed_at = now()
+                UPDATE segment_membership m SET removed_at = now(), feed_key = greatest(pg_current_xact_id(), m.feed_key)
                 FROM diff d
                 WHERE NOT d.joining AND m.segment_id = $1::bigint AND m.user_id = d.user_id AND m.removed_at IS NULL
-                RETURNING m.user_id
+                RETURNING m.user_id, m.feed_key
             ), logged AS (
-                INSERT INTO membership_event (user_id, segment_id, kind, cause, job_id)
-                SELECT user_id, $1::bigint, 'join', 'job', $2::bigint FROM joins
+                INSERT INTO membership_event (user_id, segment_id, kind, cause, job_id, feed_key)
+                SELECT user_id, $1::bigint, 'join', 'job', $2::bigint, feed_key FROM joins
                 UNION ALL
-                SELECT user_id, $1::bigint, 'leave', 'job', $2::bigint FROM leaves
+                SELECT user_id, $1::bigint, 'leave', 'job', $2::bigint, feed_key FROM leaves
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM joins), (SELECT count(*) FROM leaves), (SELECT count(*) FROM cur),

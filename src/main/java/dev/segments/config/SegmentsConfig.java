@@ -26,6 +26,9 @@ public interface SegmentsConfig {
     /** Limits on request bodies. */
     Limits limits();
 
+    /** Drift alerts: the staleness check and the hand-over of tripped alerts to their destination. */
+    Alerts alerts();
+
     /** Size estimates, previews and the attribute catalog. */
     Estimate estimate();
 
@@ -78,6 +81,16 @@ public interface SegmentsConfig {
         /** How long a full compute of one segment may run before it is cancelled and marked failed. */
         @WithDefault("30m")
         Duration computeTimeout();
+    }
+
+    interface Alerts {
+        /** How often segments are checked for a compute older than their threshold (one instance at a time); {@code off} disables it. */
+        @WithDefault("5m")
+        String staleCheckEvery();
+
+        /** How often tripped alerts that have a destination are handed to the notifier; {@code off} disables it. */
+        @WithDefault("10s")
+        String notifyEvery();
     }
 
     interface Estimate {

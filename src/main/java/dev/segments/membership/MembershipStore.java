@@ -30,7 +30,11 @@ public class MembershipStore {
                 });
     }
 
-    /** Writes joins (opening or reopening the row) and leaves, each with its membership event. */
+    /**
+     * Writes joins (opening or reopening the row) and leaves, each with its membership event. Each
+     * change's feed key (see {@link ChangeFeed}) is this transaction's id, or the key of the previous
+     * change of that membership when that is larger; the event carries the same key.
+     */
     public Uni<Void> write(SqlClient db, List<MembershipChange> changes) {
         if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -38,19 +42,22 @@ public class MembershipStore {
         List<MembershipChange> joins = changes.stream().filter(MembershipChange::join).toList();
         List<MembershipChange> leaves = changes.stream().filter(c -> !c.join()).toList();
         return db.preparedQuery("""
-                        INSERT INTO segment_membership (segment_id, user_id, added_at, removed_at)
-                        SELECT s, u, now(), NULL FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
-                        ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = now(), removed_at = NULL""")
+                        INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at, feed_key)
+                        SELECT s, u, now(), NULL, pg_current_xact_id() FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
+                        ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = now(), removed_at = NULL,
+                            feed_key = greatest(pg_current_xact_id(), m.feed_key)""")
                 .execute(Tuple.of(segmentIds(joins), userIds(joins)))
                 .chain(() -> db.preparedQuery("""
-                        UPDATE segment_membership m SET removed_at = now()
+                        UPDATE segment_membership m SET removed_at = now(), feed_key = greatest(pg_current_xact_id(), m.feed_key)
                         FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
                         WHERE m.segment_id = x.s AND m.user_id = x.u AND m.removed_at IS NULL""")
                         .execute(Tuple.of(segmentIds(leaves), userIds(leaves))))
                 .chain(() -> db.preparedQuery("""
-                        INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id, job_id)
-                        SELECT u, s, k, CASE WHEN j IS NULL THEN 'event' ELSE 'job' END, e, j
-                        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[]) AS x(u, s, k, e, j)""")
+                        INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id, job_id, feed_key)
+                        SELECT x.u, x.s, x.k, CASE WHEN x.j IS NULL THEN 'event' ELSE 'job' END, x.e, x.j, m.feed_key
+                        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS x(u, s, k, e, j, n)
+                        JOIN segment_membership m ON m.segment_id = x.s AND m.user_id = x.u
+                        ORDER BY x.n""")
                         .execute(Tuple.of(userIds(changes), segmentIds(changes),
                                 changes.stream().map(c -> c.join() ? "join" : "leave").toArray(String[]::new),
                                 changes.stream().map(MembershipChange::eventId).toArray(String[]::new),

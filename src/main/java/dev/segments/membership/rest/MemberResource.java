@@ -17,12 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
-/** A segment's current members: JSON pages and a CSV stream of constant memory. */
+/** A segment's current members: JSON pages, and CSV and NDJSON streams of constant memory. */
 @Path("/api/v1/segments")
 public class MemberResource {
 
-    private static final int CSV_PAGE = 10_000;
+    private static final int STREAM_PAGE = 10_000;
 
     private final Pool pool;
     private final MembershipStore memberships;
@@ -56,16 +57,36 @@ public class MemberResource {
     @Path("/{id}/members.csv")
     @Produces("text/csv")
     public Multi<String> csv(@PathParam("id") String id) {
+        return stream(Params.id(id, "id"), "user_id,added_at\n", MemberResource::toCsv);
+    }
+
+    /**
+     * The members as NDJSON, one {@code {"user_id","added_at"}} object a line, read page by page like
+     * the CSV (the framework writes each element of an {@code application/x-ndjson} stream as a line).
+     */
+    @GET
+    @Path("/{id}/members.ndjson")
+    @Produces("application/x-ndjson")
+    public Multi<Member> ndjson(@PathParam("id") String id) {
         long segmentId = Params.id(id, "id");
-        AtomicLong last = new AtomicLong(0);
-        Multi<String> rows = Multi.createBy().repeating()
-                .uni(() -> pool.withConnection(conn -> memberships.members(conn, segmentId, last.get(), CSV_PAGE)))
-                .whilst(page -> page.size() == CSV_PAGE && remember(last, page))
-                .filter(page -> !page.isEmpty())
-                .map(MemberResource::toCsv);
+        return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
+                .onItem().transformToMulti(ignored -> pages(segmentId))
+                .onItem().transformToIterable(page -> page);
+    }
+
+    /** Every member, page by page (one page in memory at a time), after a header. */
+    private Multi<String> stream(long segmentId, String header, Function<List<Member>, String> format) {
         return pool.withConnection(conn -> segments.requireExists(conn, segmentId))
                 .onItem().transformToMulti(ignored -> Multi.createBy().concatenating()
-                        .streams(Multi.createFrom().item("user_id,added_at\n"), rows));
+                        .streams(Multi.createFrom().item(header), pages(segmentId).map(format)));
+    }
+
+    private Multi<List<Member>> pages(long segmentId) {
+        AtomicLong last = new AtomicLong(0);
+        return Multi.createBy().repeating()
+                .uni(() -> pool.withConnection(conn -> memberships.members(conn, segmentId, last.get(), STREAM_PAGE)))
+                .whilst(page -> page.size() == STREAM_PAGE && remember(last, page))
+                .filter(page -> !page.isEmpty());
     }
 
     private static boolean remember(AtomicLong last, List<Member> page) {
