@@ -32,6 +32,9 @@ public interface SegmentsConfig {
     /** Size estimates, previews and the attribute catalog. */
     Estimate estimate();
 
+    /** Destinations and exports of segment members. */
+    Exports exports();
+
     interface Incremental {
         /** How often the dirty-user pass runs, e.g. {@code 30s}; {@code off} disables the schedule. */
         @WithDefault("30s")
@@ -121,5 +124,46 @@ public interface SegmentsConfig {
         /** Users read (at most, a Bernoulli sample) to rank an attribute's values for autocomplete. */
         @WithDefault("20000")
         int valueSampleUsers();
+    }
+
+    interface Exports {
+        /**
+         * Directory destinations must lie under this directory (made absolute against the working
+         * directory); paths outside it, or reaching out of it through {@code ..} or links, are refused.
+         */
+        @WithDefault(".segments-data/exports")
+        String root();
+
+        /** How often queued exports are looked for (exports started through the API start at once); {@code off} disables it. */
+        @WithDefault("2s")
+        String poll();
+
+        /** Exports running at once on this instance. */
+        @WithDefault("2")
+        int parallelism();
+
+        /** A running export whose instance has not reported progress for this long is queued again. */
+        @WithDefault("10m")
+        Duration staleAfter();
+
+        /** Webhook defaults a destination can override: members per request. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** Webhook defaults a destination can override: how long one request may take. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Webhook defaults a destination can override: attempts per batch before the export fails. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** First retry waits up to this long (full jitter), doubling per attempt. */
+        @WithDefault("500ms")
+        Duration backoffBase();
+
+        /** Longest wait between two attempts, {@code Retry-After} included. */
+        @WithDefault("60s")
+        Duration backoffMax();
     }
 }

@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** The notifier used until webhook destinations deliver alerts: it logs them. */
+/** The fallback notifier (replaced by {@code export.WebhookAlertNotifier}): it logs alerts. */
 @DefaultBean
 @ApplicationScoped
 public class LoggingAlertNotifier implements AlertNotifier {

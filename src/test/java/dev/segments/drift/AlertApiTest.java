@@ -131,14 +131,14 @@ class AlertApiTest {
     @Test
     void shouldOpenOneStaleAlertUntilAComputeCompletesAndHandAlertsWithADestinationToTheNotifier() {
         long segment = createSegmentAndWait("alert stale", "{\"attribute\": \"alrt_st\", \"op\": \"eq\", \"value\": 1}");
-        putSettings(segment, "{\"stale_after_hours\": 1, \"destination_id\": 42}").statusCode(200);
+        putSettings(segment, "{\"stale_after_hours\": 1, \"destination_id\": 987654321}").statusCode(200);
         Instant later = Instant.now().plus(Duration.ofMinutes(90));
         alerts.checkStale(later).await().atMost(Duration.ofSeconds(30));
         alerts.checkStale(later).await().atMost(Duration.ofSeconds(30));
         List<Map<String, Object>> stale = list("segment_id=" + segment);
         assertEquals(1, stale.size(), stale.toString());
         assertEquals("stale", stale.get(0).get("kind"));
-        assertEquals(42, stale.get(0).get("destination_id"));
+        assertEquals(987654321, stale.get(0).get("destination_id"));
         assertEquals(null, stale.get(0).get("notified_at"));
 
         assertTrue(alerts.dispatch().await().atMost(Duration.ofSeconds(30)) >= 1);

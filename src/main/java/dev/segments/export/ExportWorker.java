@@ -1,0 +1,121 @@
+package dev.segments.export;
+
+import dev.segments.config.SegmentsConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs queued exports on this instance, at most {@code segments.exports.parallelism} at a time. An
+ * export is taken with {@code FOR UPDATE SKIP LOCKED} and marked running, so instances never run the
+ * same one; while it runs it reports progress ({@code heartbeat_at}), and one whose instance went
+ * silent for {@code segments.exports.stale-after} is queued again (a webhook export then resumes at
+ * its first batch not yet accepted). Exports queued through the API start at once; those queued by
+ * completed computes are found by the poll.
+ */
+@ApplicationScoped
+public class ExportWorker {
+
+    private static final Logger LOG = Logger.getLogger(ExportWorker.class);
+
+    private final Pool pool;
+    private final ExportStore exports;
+    private final DestinationStore destinations;
+    private final DirectoryExport directory;
+    private final WebhookExport webhook;
+    private final SegmentsConfig config;
+    private final Semaphore slots;
+    private final ExecutorService executor;
+
+    public ExportWorker(Pool pool, ExportStore exports, DestinationStore destinations, DirectoryExport directory,
+            WebhookExport webhook, SegmentsConfig config) {
+        this.pool = pool;
+        this.exports = exports;
+        this.destinations = destinations;
+        this.directory = directory;
+        this.webhook = webhook;
+        this.config = config;
+        this.slots = new Semaphore(config.exports().parallelism());
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "segments-export");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Looks for queued exports now, without waiting for them. */
+    public void wake() {
+        executor.execute(this::drain);
+    }
+
+    @Scheduled(identity = "exports", every = "${segments.exports.poll}", delayed = "2s",
+            concurrentExecution = ConcurrentExecution.SKIP)
+    void poll() {
+        int requeued = pool.withTransaction(conn -> exports.requeueStale(conn, config.exports().staleAfter().toSeconds()))
+                .await().atMost(Duration.ofMinutes(1));
+        if (requeued > 0) {
+            LOG.warnf("Queued again %d exports whose instance stopped reporting", requeued);
+        }
+        for (int i = 0; i < config.exports().parallelism(); i++) {
+            wake();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private void drain() {
+        if (!slots.tryAcquire()) {
+            return;
+        }
+        try {
+            Optional<ExportView> next;
+            while (!Thread.currentThread().isInterrupted()
+                    && (next = pool.withTransaction(exports::claim).await().atMost(Duration.ofMinutes(1))).isPresent()) {
+                run(next.get());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Export worker stopped", e);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private void run(ExportView export) {
+        try {
+            Optional<Destination> destination = pool.withConnection(conn -> destinations.find(conn, export.destinationId()))
+                    .await().atMost(Duration.ofMinutes(1));
+            if (destination.isEmpty()) {
+                return; // deleted with its exports
+            }
+            if (destination.get().isWebhook()) {
+                webhook.run(export, destination.get());
+            } else {
+                directory.run(export, destination.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(export, "interrupted: the instance is stopping");
+        } catch (WebhookDelivery.Failed e) {
+            LOG.warnf("Export %d failed: %s", export.id(), e.getMessage());
+            fail(export, e.getMessage());
+        } catch (Exception e) {
+            LOG.errorf(e, "Export %d failed", export.id());
+            fail(export, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    private void fail(ExportView export, String error) {
+        pool.withTransaction(conn -> exports.fail(conn, export.id(), error)).await().atMost(Duration.ofMinutes(1));
+    }
+}

@@ -1,0 +1,142 @@
+package dev.segments.export;
+
+import dev.segments.config.SegmentsConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Delivers an export to a webhook in batches. The first run stages what to send ({@code export_item},
+ * one statement, so one consistent snapshot); batch {@code n} is then always the same members, sent
+ * with {@code webhook-id} {@code msg_export<id>_batch<n>}. After each accepted batch the export
+ * records how far it got, so a retried or restarted export resumes with the first batch not yet
+ * accepted: a consumer that deduplicates by {@code webhook-id} sees every batch exactly once. Every
+ * export sends at least one batch (an empty one when there is nothing to send). Once the last batch
+ * is accepted, the baseline moves by exactly what was sent and the staged items are dropped.
+ */
+@ApplicationScoped
+public class WebhookExport {
+
+    private final Pool pool;
+    private final ExportStore exports;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Backoff backoff;
+
+    public WebhookExport(Pool pool, ExportStore exports, SegmentsConfig config) {
+        this.pool = pool;
+        this.exports = exports;
+        this.backoff = new Backoff(config.exports().backoffBase(), config.exports().backoffMax(),
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** Call from a worker thread: it blocks for the whole delivery. */
+    public void run(ExportView claimed, Destination destination) throws WebhookDelivery.Failed, InterruptedException, IOException {
+        ExportView export = claimed.staged() ? claimed : await(pool.withTransaction(conn -> stage(conn, claimed)));
+        WebhookDelivery delivery = new WebhookDelivery(http, backoff, () -> await(heartbeat(export.id())));
+        int size = destination.batchSize();
+        int batches = (int) Math.max(1, (export.totalCount() + size - 1) / size);
+        long through = export.sentThrough();
+        long sent = export.sentCount();
+        for (int batch = export.batchesSent() + 1; batch <= batches; batch++) {
+            List<Row> rows = await(batchRows(export, through, size));
+            String webhookId = "msg_export" + export.id() + "_batch" + batch;
+            delivery.send(destination, webhookId, export.exportFormat().contentType(),
+                    Map.of("segments-export-id", Long.toString(export.id()), "segments-batch", Integer.toString(batch),
+                            "segments-batch-count", Integer.toString(batches), "segments-mode", export.mode()),
+                    body(export, batch, batches, rows));
+            through = rows.isEmpty() ? through : rows.get(rows.size() - 1).getLong(0);
+            sent += rows.size();
+            await(progress(export.id(), batch, through, sent));
+        }
+        await(pool.withTransaction(conn -> finish(conn, export, destination)));
+    }
+
+    private Uni<ExportView> stage(SqlClient db, ExportView export) {
+        String rows = export.exportMode() == ExportMode.FULL ? ExportBaseline.membersSql("$2") : ExportBaseline.changesSql("$2", "$3");
+        Tuple ids = export.exportMode() == ExportMode.FULL ? Tuple.of(export.id(), export.segmentId())
+                : Tuple.of(export.id(), export.segmentId(), export.destinationId());
+        return db.preparedQuery("DELETE FROM export_item WHERE export_id = $1").execute(Tuple.of(export.id()))
+                .chain(() -> db.preparedQuery("INSERT INTO export_item (export_id, user_id, change, added_at) SELECT $1, user_id, change, added_at FROM ("
+                        + rows + ") r").execute(ids))
+                .chain(() -> db.preparedQuery("""
+                        UPDATE segment_export e SET staged = true, total_count = c.total,
+                               entered_count = CASE WHEN e.mode = 'diff' THEN c.entered END,
+                               left_count = CASE WHEN e.mode = 'diff' THEN c.gone END
+                        FROM (SELECT count(*) AS total, count(*) FILTER (WHERE change = 'entered') AS entered,
+                                     count(*) FILTER (WHERE change = 'left') AS gone
+                              FROM export_item WHERE export_id = $1) c
+                        WHERE e.id = $1 RETURNING e.id""").execute(Tuple.of(export.id())))
+                .chain(() -> exports.find(db, export.id()))
+                .map(found -> found.orElseThrow(() -> new IllegalStateException("export " + export.id() + " was deleted")));
+    }
+
+    private Uni<List<Row>> batchRows(ExportView export, long through, int size) {
+        return pool.preparedQuery("SELECT user_id, " + export.exportFormat().lineSql(export.exportMode())
+                + " FROM export_item WHERE export_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3")
+                .execute(Tuple.of(export.id(), through, size))
+                .map(rows -> {
+                    List<Row> list = new ArrayList<>(rows.size());
+                    rows.forEach(list::add);
+                    return list;
+                });
+    }
+
+    /** The batch's members in the export's format; JSON batches are wrapped in an envelope saying which batch it is. */
+    private static byte[] body(ExportView export, int batch, int batches, List<Row> rows) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 48 + 256);
+        boolean json = export.exportFormat() == ExportFormat.JSON;
+        if (json) {
+            out.write(("{\"type\":\"segment.export.batch\",\"data\":{\"export_id\":" + export.id() + ",\"segment_id\":"
+                    + export.segmentId() + ",\"mode\":\"" + export.mode() + "\",\"batch\":" + batch + ",\"batch_count\":"
+                    + batches + ",\"members\":").getBytes(StandardCharsets.UTF_8));
+        }
+        LineFramer framer = new LineFramer(export.exportFormat(), export.exportMode(), out);
+        for (Row row : rows) {
+            framer.line(row.getString(1));
+        }
+        framer.finish();
+        if (json) {
+            out.write("}}".getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private Uni<Void> progress(long exportId, int batch, long through, long sent) {
+        return pool.preparedQuery("""
+                UPDATE segment_export SET batches_sent = $2, sent_through = $3, sent_count = $4, heartbeat_at = now()
+                WHERE id = $1""").execute(Tuple.of(exportId, batch, through, sent)).replaceWithVoid();
+    }
+
+    private Uni<Void> heartbeat(long exportId) {
+        return pool.preparedQuery("UPDATE segment_export SET heartbeat_at = now() WHERE id = $1")
+                .execute(Tuple.of(exportId)).replaceWithVoid();
+    }
+
+    private Uni<Void> finish(SqlClient db, ExportView export, Destination destination) {
+        return ExportBaseline.lockForTransaction(db, export.segmentId(), destination.id())
+                .chain(() -> ExportBaseline.applySent(db, export.id(), export.segmentId(), destination.id(), export.exportMode()))
+                .chain(changes -> db.preparedQuery("""
+                        UPDATE segment_export SET status = 'completed', completed_at = now(), heartbeat_at = now(),
+                               entered_count = coalesce(entered_count, $2), left_count = coalesce(left_count, $3)
+                        WHERE id = $1""").execute(Tuple.of(export.id(), changes[0], changes[1])))
+                .chain(() -> db.preparedQuery("DELETE FROM export_item WHERE export_id = $1").execute(Tuple.of(export.id())))
+                .replaceWithVoid();
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(Duration.ofMinutes(30));
+    }
+}
