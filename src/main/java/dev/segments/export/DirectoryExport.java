@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -34,6 +35,8 @@ import org.postgresql.copy.CopyOut;
  */
 @ApplicationScoped
 public class DirectoryExport {
+
+    private static final Logger LOG = Logger.getLogger(DirectoryExport.class);
 
     private final AgroalDataSource dataSource;
     private final DestinationService destinations;
@@ -59,12 +62,17 @@ public class DirectoryExport {
             try {
                 conn.setAutoCommit(false);
                 conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                long start = System.nanoTime();
                 Written written = copy(conn, export, temporary);
+                long copied = System.nanoTime();
                 long[] changes = ExportBaseline.advanceToMembers(conn, export.segmentId(), destination.id());
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 writeManifest(dir, name, export, written, changes);
                 complete(conn, export.id(), name, written, changes);
                 conn.commit();
+                LOG.infof("Export %d: %,d lines to %s in %d ms (file %d ms, baseline +%,d / -%,d %d ms)", export.id(),
+                        written.lines(), file, (System.nanoTime() - start) / 1_000_000, (copied - start) / 1_000_000,
+                        changes[0], changes[1], (System.nanoTime() - copied) / 1_000_000);
             } catch (IOException | SQLException | RuntimeException e) {
                 conn.rollback();
                 Files.deleteIfExists(temporary);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +34,7 @@ public class ExportWorker {
     private final WebhookExport webhook;
     private final SegmentsConfig config;
     private final Semaphore slots;
+    private final AtomicBoolean wanted = new AtomicBoolean();
     private final ExecutorService executor;
 
     public ExportWorker(Pool pool, ExportStore exports, DestinationStore destinations, DirectoryExport directory,
@@ -53,6 +55,7 @@ public class ExportWorker {
 
     /** Looks for queued exports now, without waiting for them. */
     public void wake() {
+        wanted.set(true);
         executor.execute(this::drain);
     }
 
@@ -74,21 +77,29 @@ public class ExportWorker {
         executor.shutdownNow();
     }
 
+    /**
+     * Runs queued exports until none is left, if a slot is free. A wake-up that finds every slot
+     * taken is not lost: a runner looks again after its last claim found nothing.
+     */
     private void drain() {
-        if (!slots.tryAcquire()) {
-            return;
-        }
-        try {
-            Optional<ExportView> next;
-            while (!Thread.currentThread().isInterrupted()
-                    && (next = pool.withTransaction(exports::claim).await().atMost(Duration.ofMinutes(1))).isPresent()) {
-                run(next.get());
+        do {
+            if (!slots.tryAcquire()) {
+                return;
             }
-        } catch (RuntimeException e) {
-            LOG.error("Export worker stopped", e);
-        } finally {
-            slots.release();
-        }
+            try {
+                wanted.set(false);
+                Optional<ExportView> next;
+                while (!Thread.currentThread().isInterrupted()
+                        && (next = pool.withTransaction(exports::claim).await().atMost(Duration.ofMinutes(1))).isPresent()) {
+                    run(next.get());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Export worker stopped", e);
+                return;
+            } finally {
+                slots.release();
+            }
+        } while (wanted.get() && !Thread.currentThread().isInterrupted());
     }
 
     private void run(ExportView export) {

@@ -19,7 +19,8 @@ record BenchFigures(
         Incremental incrementalAfterEvents,
         Audit audit,
         EvaluatorBenchmark.Score evaluatorNanos,
-        Estimates estimates) {
+        Estimates estimates,
+        Export export) {
 
     record Machine(int cores, String java, String postgres, String sharedBuffers, String workMem, String tableSize) {
     }
@@ -65,5 +66,9 @@ record BenchFigures(
         double speedup() {
             return exactMillis / sampleMillis;
         }
+    }
+
+    /** A full CSV export of a segment holding every user: first (baseline written too) and again. */
+    record Export(long members, double firstSeconds, double againSeconds, long bytes) {
     }
 }

@@ -88,6 +88,12 @@ final class BenchReport {
                 fmt("%d of %d (mean interval width %.2f%% of the population)", e.covered(), e.accuracyRules(),
                         100 * e.meanWidthShare()), "",
                 verdict(e.covered() >= Math.ceil(0.93 * e.accuracyRules()), "≥ 93 of 100"));
+        BenchFigures.Export export = f.export();
+        row(md, "7", fmt("Export %,d members to CSV (`POST /api/v1/segments/{id}/exports`, directory destination, "
+                        + "request to completed job): first / again", export.members()),
+                fmt("%.2f s / %.2f s (%,d bytes)", export.firstSeconds(), export.againSeconds(), export.bytes()),
+                fmt("%,.0f members/s", export.members() / export.firstSeconds()),
+                verdict(export.firstSeconds() * 1_000_000 / Math.max(1, export.members()) <= 3, "≤ 3 s per 1M"));
         row(md, "", "Check: incremental pass that drained the users dirtied by #4",
                 fmt("%,d users, +%,d / −%,d, %.2f s", f.drain().users(), f.drain().added(), f.drain().removed(),
                         f.drain().seconds()), "", "");

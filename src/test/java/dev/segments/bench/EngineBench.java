@@ -82,10 +82,11 @@ final class EngineBench {
         BenchFigures.Audit audit = new MembershipAudit(pool, json, settings).check(segments);
         BenchFigures.Estimates estimates = new EstimateBench(api, json, settings).run(List.copyOf(segments.keySet()));
         explainOneSegment();
+        BenchFigures.Export export = new ExportLoad(pool, api, settings).run();
         EvaluatorBenchmark.Score nanos = evaluatorBenchmark();
         return new BenchFigures(settings, BenchReport.machine(pool), generate, bytes, Math.min(read, readAgain),
                 shape, first, rightAfterFirst, vacuum, steady, steadyAfter, events, drain, incremental, afterEvents, audit,
-                nanos, estimates);
+                nanos, estimates, export);
     }
 
     private double generateUsers() {

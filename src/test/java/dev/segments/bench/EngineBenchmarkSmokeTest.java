@@ -68,6 +68,7 @@ class EngineBenchmarkSmokeTest {
                 () -> assertTrue(f.incremental().added() + f.incremental().removed() > 0, "the changes moved users"),
                 () -> assertEquals(0, f.steadyStateAfterChanges().changes(), "nothing left for a full recompute"),
                 () -> assertEquals(settings.auditUsers(), f.audit().users()),
+                () -> assertEquals(settings.users(), f.export().members(), "the export wrote every member"),
                 () -> assertEquals(0, f.audit().evaluatorMismatches(), "evaluator vs membership table"),
                 () -> assertEquals(0, f.audit().sqlMismatches(), "compiled SQL vs membership table"),
                 () -> assertTrue(f.readAllSeconds() > 0 && f.evaluatorNanos().nanos() > 0),
