@@ -5,6 +5,8 @@ import dev.segments.segment.SegmentStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -37,9 +39,29 @@ public class AlertService {
     public Uni<AlertSettings> saveSettings(AlertSettings settings) {
         long id = settings.segmentId();
         return pool.withTransaction(conn -> segments.lock(conn, id)
-                        .chain(found -> found ? alerts.saveSettings(conn, settings)
-                                : Uni.createFrom().failure(ProblemException.notFound("segment " + id))))
+                        .chain(found -> found ? requireWebhook(conn, settings.destinationId())
+                                : Uni.createFrom().failure(ProblemException.notFound("segment " + id)))
+                        .chain(() -> alerts.saveSettings(conn, settings)))
                 .chain(() -> settings(id));
+    }
+
+    /** Alerts can only be sent to an existing webhook destination (none: only listed). */
+    private static Uni<Void> requireWebhook(SqlConnection conn, Long destinationId) {
+        if (destinationId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("SELECT kind FROM export_destination WHERE id = $1").execute(Tuple.of(destinationId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.badRequest("/destination_id", "no destination " + destinationId);
+                    }
+                    if (!"webhook".equals(rows.iterator().next().getString(0))) {
+                        throw ProblemException.badRequest("/destination_id",
+                                "destination " + destinationId + " is not a webhook; alerts are sent to webhooks only");
+                    }
+                    return null;
+                })
+                .replaceWithVoid();
     }
 
     public Uni<List<Alert>> page(String status, Long segmentId, long beforeId, int limit) {
