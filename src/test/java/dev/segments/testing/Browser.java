@@ -75,7 +75,8 @@ public class Browser implements TestWatcher, AfterAllCallback {
     }
 
     public <T> T waitFor(ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver(), Duration.ofSeconds(15)).until(condition);
+        return new WebDriverWait(driver(), Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits until the element with this CSS selector has text matching {@code regex}. */
@@ -95,6 +96,10 @@ public class Browser implements TestWatcher, AfterAllCallback {
                     .replaceAll("[^A-Za-z0-9]+", "_");
             Files.write(SHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
             Files.writeString(SHOTS.resolve(name + ".html"), Optional.ofNullable(driver.getPageSource()).orElse(""));
+            StringBuilder console = new StringBuilder();
+            driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)
+                    .forEach(entry -> console.append(entry).append('\n'));
+            Files.writeString(SHOTS.resolve(name + ".console.txt"), console);
         } catch (IOException | RuntimeException e) {
             System.err.println("could not save the screenshot: " + e);
         }
@@ -116,6 +121,7 @@ public class Browser implements TestWatcher, AfterAllCallback {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+            options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new java.io.File(System.getProperty("browser.driver", "/usr/bin/chromedriver")))
                     .usingAnyFreePort().build();
