@@ -25,6 +25,8 @@ import java.util.List;
 public class SegmentsPage {
 
     static final int PAGE_SIZE = 25;
+    /** Sent by htmx when it reloads a page for the back button: that needs the whole page, not the fragment. */
+    static final String HISTORY_RESTORE = "HX-History-Restore-Request";
 
     @CheckedTemplate
     static class Templates {
@@ -49,7 +51,8 @@ public class SegmentsPage {
         String until = from == null ? blankToNull(before) : null;
         return pool.withConnection(conn -> rows.page(conn, filter, from, until, PAGE_SIZE + 1))
                 .map(found -> SegmentPage.of(filter, found, from, until, PAGE_SIZE))
-                .map(page -> Hx.isHtmx(headers) ? Templates.list$results(page) : Templates.list(page));
+                .map(page -> Hx.isHtmx(headers) && !"true".equals(headers.getHeaderString(HISTORY_RESTORE))
+                        ? Templates.list$results(page) : Templates.list(page));
     }
 
     private static String blankToNull(String value) {

@@ -33,7 +33,7 @@ public class UsersPage {
         static native TemplateInstance lookup(String id, String message);
 
         static native TemplateInstance user(UserView user, List<Attribute> attributes, List<HistoryEntry> history,
-                Long olderBefore);
+                boolean paged, Long olderBefore);
     }
 
     /** One attribute, its value as JSON text. */
@@ -75,7 +75,7 @@ public class UsersPage {
                             boolean more = entries.size() > HISTORY_PAGE;
                             List<HistoryEntry> shown = more ? entries.subList(0, HISTORY_PAGE) : entries;
                             Long older = more ? shown.get(shown.size() - 1).id() : null;
-                            return html(Templates.user(user, attributes(user.attributes()), List.copyOf(shown), older), 200);
+                            return html(Templates.user(user, attributes(user.attributes()), List.copyOf(shown), cursor != null, older), 200);
                         }))
                 .onFailure(e -> e instanceof ProblemException p && p.status() == 404).recoverWithUni(e -> notFound(id));
     }
