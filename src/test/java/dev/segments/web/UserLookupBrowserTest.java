@@ -62,6 +62,9 @@ class UserLookupBrowserTest {
                 .body(containsString("No user with id “931199”"));
         given().get("/users/abc<x>").then().statusCode(404).contentType(containsString("text/html"))
                 .body(containsString("No user with id “abc&lt;x&gt;”"));
+        given().redirects().follow(false).get("/users?id=42").then().statusCode(303)
+                .header("Location", org.hamcrest.Matchers.endsWith("/users/42"));
+        given().get("/users?id=a/b").then().statusCode(404).body(containsString("No user with id “a/b”"));
         var driver = browser.open(base, "/users/nope");
         assertTrue(driver.findElement(By.cssSelector(".message")).getText().contains("No user with id “nope”"));
         browser.byLabel("User id");

@@ -56,7 +56,11 @@ public class UsersPage {
         if (id == null || id.isBlank()) {
             return html(Templates.lookup("", null), 200);
         }
-        return Uni.createFrom().item(Response.seeOther(URI.create("/users/" + encode(id.trim()))).build());
+        Long userId = positive(id);
+        if (userId == null) {
+            return notFound(id.trim());
+        }
+        return Uni.createFrom().item(Response.seeOther(URI.create("/users/" + userId)).build());
     }
 
     @GET
@@ -105,9 +109,5 @@ public class UsersPage {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    private static String encode(String segment) {
-        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
