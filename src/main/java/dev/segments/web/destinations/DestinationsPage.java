@@ -43,7 +43,7 @@ public class DestinationsPage {
 
     /** Everything the page shows; {@code created} is the destination just created (its secret visible), or null. */
     public record Area(List<Destination> destinations, DestinationForm directory, DestinationForm webhook,
-            Destination created) {
+            Destination created, String exportsRoot) {
     }
 
     private final DestinationService service;
@@ -88,6 +88,6 @@ public class DestinationsPage {
     }
 
     private Uni<Area> area(DestinationForm directory, DestinationForm webhook, Destination created) {
-        return service.page(0, LIMIT).map(all -> new Area(all, directory, webhook, created));
+        return service.page(0, LIMIT).map(all -> new Area(all, directory, webhook, created, service.root().toString()));
     }
 }
