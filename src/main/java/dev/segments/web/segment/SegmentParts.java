@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.compute.JobStore;
 import dev.segments.drift.AlertService;
 import dev.segments.drift.AlertSettings;
-import dev.segments.drift.DriftStore;
 import dev.segments.export.Destination;
 import dev.segments.export.DestinationService;
 import dev.segments.export.ExportService;
@@ -41,19 +40,17 @@ public class SegmentParts {
     private final SegmentStore segments;
     private final SegmentQueries queries;
     private final JobStore jobs;
-    private final DriftStore drift;
     private final MembershipStore memberships;
     private final AlertService alerts;
     private final DestinationService destinations;
     private final ExportService exports;
 
-    public SegmentParts(Pool pool, SegmentStore segments, SegmentQueries queries, JobStore jobs, DriftStore drift,
+    public SegmentParts(Pool pool, SegmentStore segments, SegmentQueries queries, JobStore jobs, 
             MembershipStore memberships, AlertService alerts, DestinationService destinations, ExportService exports) {
         this.pool = pool;
         this.segments = segments;
         this.queries = queries;
         this.jobs = jobs;
-        this.drift = drift;
         this.memberships = memberships;
         this.alerts = alerts;
         this.destinations = destinations;
@@ -81,8 +78,7 @@ public class SegmentParts {
     public Uni<Views.Chart> chart(long id, ChartRange range) {
         Instant now = Instant.now();
         Instant from = range.from(now);
-        return pool.withConnection(conn -> drift.points(conn, id, from == null ? Instant.EPOCH : from, now.plusSeconds(1), 0,
-                        CHART_POINTS))
+        return pool.withConnection(conn -> queries.latestPoints(conn, id, from == null ? Instant.EPOCH : from, CHART_POINTS))
                 .map(points -> new Views.Chart(id, range, DriftChart.of(points, from, now, 720, 220), points));
     }
 

@@ -1,5 +1,6 @@
 package dev.segments.web.segment;
 
+import dev.segments.drift.DriftPoint;
 import dev.segments.membership.Member;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -7,6 +8,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,6 +63,26 @@ public class SegmentQueries {
                     List<Member> members = toMembers(rows);
                     Collections.reverse(members);
                     return members;
+                });
+    }
+
+    /**
+     * The newest {@code limit} completed computes of a segment since {@code from}, oldest first: the
+     * chart shows the latest history when there is more than it can draw (the drift API pages from the oldest).
+     */
+    public Uni<List<DriftPoint>> latestPoints(SqlClient db, long segmentId, Instant from, int limit) {
+        return db.preparedQuery("""
+                SELECT id, completed_at, kind, triggered_by, member_count, coalesce(added_count, 0), coalesce(removed_count, 0)
+                FROM segment_compute_job
+                WHERE segment_id = $1 AND status = 'completed' AND member_count IS NOT NULL AND completed_at >= $2
+                ORDER BY id DESC LIMIT $3""")
+                .execute(Tuple.of(segmentId, from.atOffset(ZoneOffset.UTC), limit))
+                .map(rows -> {
+                    List<DriftPoint> points = new ArrayList<>(rows.size());
+                    rows.forEach(row -> points.add(new DriftPoint(row.getLong(0), row.getOffsetDateTime(1).toInstant(),
+                            row.getString(2), row.getString(3), row.getLong(4), row.getLong(5), row.getLong(6))));
+                    Collections.reverse(points);
+                    return points;
                 });
     }
 

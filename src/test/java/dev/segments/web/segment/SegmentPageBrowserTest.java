@@ -67,6 +67,17 @@ class SegmentPageBrowserTest {
         });
     }
 
+    /** Waits until the element no longer polls (the last answer was 286 and re-rendered it without a trigger). */
+    private static void pollingStopped(String id) {
+        browser.waitFor(d -> {
+            try {
+                return d.findElements(By.cssSelector("#" + id + "[hx-trigger]")).isEmpty() ? Boolean.TRUE : null;
+            } catch (StaleElementReferenceException e) {
+                return null;
+            }
+        });
+    }
+
     private static long firstMember(long segmentId) {
         return given().get("/api/v1/segments/" + segmentId + "/members?limit=1").then().statusCode(200)
                 .extract().jsonPath().getLong("members[0].user_id");
@@ -148,6 +159,7 @@ class SegmentPageBrowserTest {
         WebElement link = browser.waitFor(d -> d.findElements(By.cssSelector("#exports-table a")).stream()
                 .filter(a -> a.getText().startsWith("Download")).findFirst().orElse(null));
         String href = link.getAttribute("href");
+        pollingStopped("export-history");
         given().get(href.replaceFirst("^https?://[^/]+", "")).then().statusCode(200);
     }
 
@@ -163,6 +175,7 @@ class SegmentPageBrowserTest {
         assertThat(Long.parseLong(first), greaterThan(newest));
         text("#jobs-table tbody tr[data-job='" + first + "']", ".*completed.*");
         text("#compute-status", ".*completed.*");
+        pollingStopped("jobs");
     }
 
     @Test
