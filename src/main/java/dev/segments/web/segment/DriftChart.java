@@ -33,7 +33,8 @@ public record DriftChart(int width, int height, String line, List<Dot> dots, Lis
     public record Bar(double x, double y, double width, double height, boolean added) {
     }
 
-    public record Tick(double x, double y, String label) {
+    /** An axis label; {@code anchor} is the SVG text-anchor that keeps it inside the view box. */
+    public record Tick(double x, double y, String label, String anchor) {
     }
 
     public boolean isEmpty() {
@@ -92,15 +93,16 @@ public record DriftChart(int width, int height, String line, List<Dot> dots, Lis
                 bars.add(new Bar(round(x - barWidth / 2), round(baseline), round(barWidth), round(h), false));
             }
         }
-        List<Tick> yTicks = List.of(new Tick(LEFT - 6, round(lineBottom), "0"),
-                new Tick(LEFT - 6, round((lineTop + lineBottom) / 2), grouped(top / 2)),
-                new Tick(LEFT - 6, round(lineTop), grouped(top)));
+        List<Tick> yTicks = List.of(new Tick(LEFT - 6, round(lineBottom), "0", "end"),
+                new Tick(LEFT - 6, round((lineTop + lineBottom) / 2), grouped(top / 2), "end"),
+                new Tick(LEFT - 6, round(lineTop), grouped(top), "end"));
         DateTimeFormatter format = DateTimeFormatter.ofPattern(
                 Duration.between(start, to).toHours() <= 48 ? "MM-dd HH:mm" : "yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
         List<Tick> xTicks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
             Instant at = start.plusMillis((long) (span * i / 4));
-            xTicks.add(new Tick(round(LEFT + plotWidth * i / 4), height - 6, format.format(at)));
+            xTicks.add(new Tick(round(LEFT + plotWidth * i / 4), height - 6, format.format(at),
+                    i == 0 ? "start" : i == 4 ? "end" : "middle"));
         }
         return new DriftChart(width, height, line.toString(), List.copyOf(dots), List.copyOf(bars), List.copyOf(xTicks),
                 yTicks, round(baseline), start, to);

@@ -33,6 +33,8 @@ class DriftChartTest {
         assertEquals("100", chart.yTicks().get(2).label());
         assertEquals(5, chart.xTicks().size());
         assertEquals("2026-03-01", chart.xTicks().get(0).label());
+        assertEquals("start", chart.xTicks().get(0).anchor());
+        assertEquals("end", chart.xTicks().get(4).anchor());
     }
 
     @Test
