@@ -144,6 +144,20 @@ class SegmentPageBrowserTest {
     }
 
     @Test
+    void shouldListAnOpenAlertAndAcknowledgeIt() {
+        long id = segmentOf("segp Zeroed", 1, "zeroed");
+        Api.patchAttributes(firstMember(id), "{\"segp_group\": \"gone\"}").statusCode(200);
+        Api.awaitJob(given().post("/api/v1/segments/" + id + "/compute").then().statusCode(202)
+                .extract().jsonPath().getLong("job_id"));
+        browser.open(base, "/segments/" + id);
+        text("#alerts ul.alerts li", ".*zero.*");
+        browser.button("Acknowledge").click();
+        text("#alerts ul.alerts li", "No open alert\\.");
+        given().get("/api/v1/alerts?status=open&segment_id=" + id).then().statusCode(200)
+                .body("alerts.size()", equalTo(0));
+    }
+
+    @Test
     void shouldExportToADirectoryAndOfferTheFile() {
         long id = segmentOf("segp Exported", 3, "exported");
         String root = Path.of(ConfigProvider.getConfig().getValue("segments.exports.root", String.class))
