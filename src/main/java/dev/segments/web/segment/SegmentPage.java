@@ -63,10 +63,12 @@ public class SegmentPage {
     }
 
     private final SegmentParts parts;
+    private final SegmentForms forms;
     private final SegmentService segments;
 
-    public SegmentPage(SegmentParts parts, SegmentService segments) {
+    public SegmentPage(SegmentParts parts, SegmentForms forms, SegmentService segments) {
         this.parts = parts;
+        this.forms = forms;
         this.segments = segments;
     }
 
@@ -78,8 +80,8 @@ public class SegmentPage {
             return Uni.createFrom().item(notFound(rawId));
         }
         return parts.header(id).chain(header -> header == null ? Uni.createFrom().item(notFound(rawId))
-                : Uni.combine().all().unis(parts.chart(id, ChartRange.D30), parts.jobs(id), parts.alerts(id),
-                                parts.members(id, 0, null), parts.usedBy(id), parts.exports(id))
+                : Uni.combine().all().unis(parts.chart(id, ChartRange.D30), parts.jobs(id), forms.alerts(id),
+                                parts.members(id, 0, null), parts.usedBy(id), forms.exports(id))
                         .asTuple().map(t -> ok(Templates.page(header, t.getItem1(), t.getItem2(), t.getItem3(),
                                 t.getItem4(), t.getItem5(), t.getItem6()))));
     }
@@ -97,12 +99,16 @@ public class SegmentPage {
         return withId(rawId, id -> parts.chart(id, ChartRange.of(range)).map(chart -> ok(Templates.page$chart(chart))));
     }
 
-    /** The jobs table; polled while a job runs, answering 286 (stop polling) once none does. */
+    /**
+     * The jobs table; polled while a job runs, answering 286 (stop polling) once none does, and then
+     * telling the header to refresh (new member count and status).
+     */
     @GET
     @Path("/{id}/jobs")
     public Uni<Response> jobs(@PathParam("id") String rawId) {
-        return withId(rawId, id -> parts.jobs(id).map(jobs -> Response.status(jobs.running() ? 200 : Hx.STOP_POLLING)
-                .entity(Templates.page$jobs(jobs)).header(Hx.TRIGGER, JOBS_CHANGED).build()));
+        return withId(rawId, id -> parts.jobs(id).map(jobs -> jobs.running()
+                ? Response.ok(Templates.page$jobs(jobs)).build()
+                : Response.status(Hx.STOP_POLLING).entity(Templates.page$jobs(jobs)).header(Hx.TRIGGER, JOBS_CHANGED).build()));
     }
 
     @POST
@@ -148,7 +154,7 @@ public class SegmentPage {
             @RestForm("min_previous_count") String minPrevious, @RestForm("on_zero") String onZero,
             @RestForm("stale_after_hours") String stale, @RestForm("destination_id") String destination) {
         AlertForm form = new AlertForm(relative, minPrevious, onZero != null, stale, destination);
-        return withId(rawId, id -> parts.saveAlerts(id, form).map(alerts -> Response.status(alerts.errors().isEmpty() ? 200 : 400)
+        return withId(rawId, id -> forms.saveAlerts(id, form).map(alerts -> Response.status(alerts.errors().isEmpty() ? 200 : 400)
                 .entity(Templates.page$alerts(alerts)).build()));
     }
 
@@ -157,7 +163,7 @@ public class SegmentPage {
     public Uni<Response> acknowledge(@PathParam("id") String rawId, @PathParam("alertId") String alertId) {
         Long alert = id(alertId);
         return withId(rawId, id -> alert == null ? Uni.createFrom().item(notFound(alertId))
-                : parts.acknowledge(id, alert).map(alerts -> ok(Templates.page$alerts(alerts))));
+                : forms.acknowledge(id, alert).map(alerts -> ok(Templates.page$alerts(alerts))));
     }
 
     @POST
@@ -166,7 +172,7 @@ public class SegmentPage {
     public Uni<Response> export(@PathParam("id") String rawId, @RestForm("destination_id") String destination,
             @RestForm("format") String format, @RestForm("mode") String mode) {
         Views.ExportForm form = new Views.ExportForm(destination, format, mode);
-        return withId(rawId, id -> parts.startExport(id, form).map(exports -> Response.status(exports.errors().isEmpty() ? 200 : 400)
+        return withId(rawId, id -> forms.startExport(id, form).map(exports -> Response.status(exports.errors().isEmpty() ? 200 : 400)
                 .entity(Templates.page$exports(exports)).build()));
     }
 
@@ -174,7 +180,7 @@ public class SegmentPage {
     @GET
     @Path("/{id}/exports")
     public Uni<Response> exports(@PathParam("id") String rawId) {
-        return withId(rawId, id -> parts.exports(id).map(exports -> Response.status(exports.active() ? 200 : Hx.STOP_POLLING)
+        return withId(rawId, id -> forms.exports(id).map(exports -> Response.status(exports.active() ? 200 : Hx.STOP_POLLING)
                 .entity(Templates.page$history(exports)).build()));
     }
 
