@@ -14,6 +14,7 @@ import dev.segments.segment.SegmentService;
 import dev.segments.segment.SegmentStore;
 import dev.segments.segment.SegmentView;
 import dev.segments.web.Hx;
+import dev.segments.web.segment.SegmentPage;
 import dev.segments.web.builder.EstimatePanel.Slot;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -86,15 +87,23 @@ public class BuilderPage {
 
     @GET
     @Path("/{id}/edit")
-    public Uni<TemplateInstance> edit(@PathParam("id") String id) {
-        long segmentId = parseId(id);
-        return pool.withConnection(conn -> store.find(conn, segmentId))
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound("segment " + segmentId)))
-                .chain(segment -> {
-                    BuilderTree tree = RuleJson.load(segment.rules());
-                    return data.choices(segmentId, tree).chain(choices -> page(
-                            new BuilderModel(segment.id(), segment.name(), nullToEmpty(segment.description())), tree, choices));
-                });
+    public Uni<Response> edit(@PathParam("id") String id) {
+        long segmentId;
+        try {
+            segmentId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().item(SegmentPage.notFoundPage("segment " + id));
+        }
+        return pool.withConnection(conn -> store.find(conn, segmentId)).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(SegmentPage.notFoundPage("segment " + segmentId));
+            }
+            SegmentView segment = found.get();
+            BuilderTree tree = RuleJson.load(segment.rules());
+            return data.choices(segmentId, tree).chain(choices -> page(
+                    new BuilderModel(segment.id(), segment.name(), nullToEmpty(segment.description())), tree, choices))
+                    .map(page -> Response.ok(page).build());
+        });
     }
 
     /** A structural edit (add, remove, move, or a new attribute/operator/logic): the tree is drawn again. */
@@ -255,14 +264,6 @@ public class BuilderPage {
             return Long.parseLong(nullToEmpty(form.getFirst("segment_id")).trim());
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static long parseId(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ProblemException.notFound("segment " + id);
         }
     }
 

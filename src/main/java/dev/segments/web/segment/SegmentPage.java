@@ -202,6 +202,11 @@ public class SegmentPage {
         return Response.ok(page).build();
     }
 
+    /** The friendly 404 page, for other pages that look a segment up. */
+    public static Response notFoundPage(String what) {
+        return Response.status(404).entity(Templates.notFound(what)).build();
+    }
+
     private static Response notFound(String rawId) {
         return Response.status(404).entity(Templates.notFound("segment " + rawId)).build();
     }

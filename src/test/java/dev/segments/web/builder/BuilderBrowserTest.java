@@ -241,4 +241,11 @@ class BuilderBrowserTest {
             return accepted.test(text) ? text : null;
         });
     }
+
+    @Test
+    void shouldAnswerAFriendlyNotFoundPageForAMissingSegment() {
+        given().get("/segments/987654321/edit").then().statusCode(404).contentType("text/html")
+                .body(containsString("does not exist"));
+        given().get("/segments/abc/edit").then().statusCode(404).contentType("text/html");
+    }
 }
