@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What the builder offers: the catalog's attributes with their types, the most frequent values of the
- * attributes in use, and the segments that may be referenced. Turns the tree into {@link NodeView}s.
+ * What the builder offers: the catalog's attributes with their types and the segments that may be
+ * referenced. Turns the tree into {@link NodeView}s.
  *
  * @param attributes attribute name → type (the catalog's most common JSON type, or {@code date})
- * @param suggestions attribute name → its most frequent values, for autocomplete
  * @param segments segment id → name, without the segment being edited
  */
-record BuilderChoices(Map<String, String> attributes, Map<String, List<String>> suggestions, Map<Long, String> segments) {
+record BuilderChoices(Map<String, String> attributes, Map<Long, String> segments) {
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([T ].*)?");
 
@@ -48,7 +47,7 @@ record BuilderChoices(Map<String, String> attributes, Map<String, List<String>> 
                             i == node.children.size() - 1, errors));
                 }
                 yield new NodeView(path, "g", node.logic, node.negated, children, "", "", "", List.of(), List.of(), "none",
-                        "", "", List.of(), List.of(), List.of(), nodeErrors, first, last, depth);
+                        "", "", List.of(), List.of(), nodeErrors, first, last, depth);
             }
             case CONDITION -> {
                 String type = attributes.getOrDefault(node.attribute, "unknown");
@@ -62,10 +61,10 @@ record BuilderChoices(Map<String, String> attributes, Map<String, List<String>> 
                         offered.stream().map(o -> new Option(o, Operators.label(o), o.equals(op))).toList(),
                         Operators.editor(op, type), node.value, node.unit,
                         Operators.UNITS.stream().map(u -> new Option(u, u, u.equals(node.unit))).toList(),
-                        suggestions.getOrDefault(node.attribute, List.of()), List.of(), nodeErrors, first, last, depth);
+                        List.of(), nodeErrors, first, last, depth);
             }
             case REFERENCE -> new NodeView(path, "s", "", false, List.of(), "", "", "", List.of(), List.of(), "none", "",
-                    "", List.of(), List.of(), segmentOptions(node.segment), nodeErrors, first, last, depth);
+                    "", List.of(), segmentOptions(node.segment), nodeErrors, first, last, depth);
         };
     }
 

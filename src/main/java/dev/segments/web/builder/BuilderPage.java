@@ -55,6 +55,8 @@ public class BuilderPage {
         static native TemplateInstance edit$tree(NodeView root, String nameError, boolean oob);
 
         static native TemplateInstance edit$estimate(EstimatePanel panel);
+
+        static native TemplateInstance values(List<String> values);
     }
 
     private final BuilderData data;
@@ -116,8 +118,19 @@ public class BuilderPage {
         return data.choices(selfId(form), tree).chain(choices -> {
             tree.apply(action == null ? "refresh" : action, at == null ? BuilderTree.ROOT : at, choices.firstAttribute(),
                     choices.firstSegment());
-            return data.withSuggestions(choices, tree);
+            return data.withTypes(choices, tree);
         }).map(choices -> treeResponse(choices.view(tree, Map.of()), "", false));
+    }
+
+    /** Autocomplete values for the condition at {@code path} (its attribute comes from the included select). */
+    @GET
+    @Path("/builder/values")
+    public Uni<TemplateInstance> values(@QueryParam("path") String path, @Context jakarta.ws.rs.core.UriInfo uri) {
+        String attribute = path == null ? null : uri.getQueryParameters().getFirst(path + ".attr");
+        if (attribute == null || attribute.isEmpty()) {
+            return Uni.createFrom().item(Templates.values(List.of()));
+        }
+        return data.values(attribute).map(Templates::values);
     }
 
     /** Loads pasted JSON into the tree; JSON that does not parse is reported under the text box. */
@@ -139,7 +152,8 @@ public class BuilderPage {
         }
         JsonNode rule = json.has("rules") ? json.get("rules") : json;
         BuilderTree tree = RuleJson.load(rule);
-        return data.choices(selfId(form), tree).map(choices -> treeResponse(choices.view(tree, Map.of()), "", false));
+        return data.choices(selfId(form), tree).chain(choices -> data.withTypes(choices, tree))
+                .map(choices -> treeResponse(choices.view(tree, Map.of()), "", false));
     }
 
     @POST
@@ -193,13 +207,13 @@ public class BuilderPage {
                 saved = Uni.createFrom().failure(e);
             }
             return saved.map(segment -> Hx.redirect(headers, "/segments/" + segment.id()))
-                    .onFailure(ProblemException.class).recoverWithUni(failure -> data.withSuggestions(choices, tree)
+                    .onFailure(ProblemException.class).recoverWithUni(failure -> data.withTypes(choices, tree)
                             .map(withValues -> rejected(withValues, tree, rule, ((ProblemException) failure).toProblem())));
         });
     }
 
     private Uni<TemplateInstance> page(BuilderModel model, BuilderTree tree, BuilderChoices choices) {
-        return data.withSuggestions(choices, tree).map(withValues -> Templates.edit(model, withValues.view(tree, Map.of()),
+        return data.withTypes(choices, tree).map(withValues -> Templates.edit(model, withValues.view(tree, Map.of()),
                 new EstimatePanel(null, null, List.of(), List.of(), ""), "", false));
     }
 

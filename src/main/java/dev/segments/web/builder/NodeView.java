@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * What the builder template needs to draw one node, worked out in Java so that the template only
  * lays it out: the choices offered (attributes, operators that fit the type, segments), the value
- * editor, autocomplete values and the errors the API reported at this node.
+ * editor and the errors the API reported at this node (autocomplete values load separately).
  */
 @TemplateData
 public record NodeView(String path, String kind, String logic, boolean negated, List<NodeView> children,
         String attribute, String type, String op, List<Option> attributes, List<Option> ops, String editor,
-        String value, String unit, List<Option> units, List<String> suggestions, List<Option> segments,
+        String value, String unit, List<Option> units, List<Option> segments,
         List<String> errors, boolean first, boolean last, int depth) {
 
     /** One choice of a select. */

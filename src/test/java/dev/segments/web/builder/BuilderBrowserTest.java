@@ -90,6 +90,8 @@ class BuilderBrowserTest {
         choose("r-0-attr", "bt_country");
         choose("r-0-op", "eq");
         type("r-0-val", "US");
+        // autocomplete offers the most frequent values of the attribute
+        browser.waitFor(d -> d.findElements(By.cssSelector("#r-0-values option[value='US']")).isEmpty() ? null : true);
         String usOnly = estimateAfter(text -> !text.isEmpty());
 
         browser.button("+ Condition").click();
