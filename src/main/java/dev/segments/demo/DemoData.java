@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.config.SegmentsConfig;
+import dev.segments.export.DestinationService;
 import dev.segments.segment.SegmentRequest;
 import dev.segments.segment.SegmentService;
 import io.quarkus.runtime.StartupEvent;
@@ -30,11 +31,14 @@ public class DemoData {
     private static final Logger LOG = Logger.getLogger(DemoData.class);
 
     private final Pool pool;
+    private final DestinationService destinations;
     private final SegmentService segments;
     private final SegmentsConfig config;
     private final ObjectMapper json;
 
-    public DemoData(Pool pool, SegmentService segments, SegmentsConfig config, ObjectMapper json) {
+    public DemoData(Pool pool, SegmentService segments, DestinationService destinations, SegmentsConfig config,
+            ObjectMapper json) {
+        this.destinations = destinations;
         this.pool = pool;
         this.segments = segments;
         this.config = config;
@@ -58,6 +62,9 @@ public class DemoData {
         return pool.withTransaction(conn -> conn.preparedQuery(DemoUsers.INSERT).execute(Tuple.of(users)))
                 .chain(() -> createInOrder(exampleSegments()))
                 .invoke(created -> LOG.infof("Demo data loaded: %d users, %d segments (computing now)", users, created.size()))
+                .chain(() -> destinations.create(json.createObjectNode().put("name", "Demo files").put("type", "directory")
+                        .put("path", destinations.root().resolve("demo").toString())))
+                .invoke(destination -> LOG.infof("Demo destination \"Demo files\" writes exports to %s", destination.path()))
                 .replaceWithVoid();
     }
 
