@@ -15,7 +15,6 @@ import dev.segments.segment.SegmentStore;
 import dev.segments.segment.SegmentView;
 import dev.segments.web.Hx;
 import dev.segments.web.segment.SegmentPage;
-import dev.segments.web.builder.EstimatePanel.Slot;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
@@ -32,8 +31,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -178,10 +175,15 @@ public class BuilderPage {
                     .chain(estimate -> (self > 0 ? previews.preview(self, request.rule()).map(p -> p)
                             .onFailure().recoverWithNull() : Uni.createFrom().<dev.segments.estimate.Preview>nullItem())
                             .map(preview -> Templates.edit$estimate(new EstimatePanel(estimate, preview, List.of(),
-                                    slots(tree, rule, estimate.nodes(), Map.of()), json))))
+                                    NodeMessages.none().slots(tree, rule, estimate), json))))
                     .onFailure(ProblemException.class).recoverWithItem(failure ->
                             invalid(tree, rule, ((ProblemException) failure).toProblem().errors(), json));
         });
+    }
+
+    private static TemplateInstance invalid(BuilderTree tree, RuleJson rule, List<FieldError> errors, String json) {
+        NodeMessages messages = NodeMessages.ofEstimate(rule, errors);
+        return Templates.edit$estimate(new EstimatePanel(null, null, messages.general(), messages.slots(tree, rule, null), json));
     }
 
     @POST
@@ -208,7 +210,11 @@ public class BuilderPage {
             }
             return saved.map(segment -> Hx.redirect(headers, "/segments/" + segment.id()))
                     .onFailure(ProblemException.class).recoverWithUni(failure -> data.withTypes(choices, tree)
-                            .map(withValues -> rejected(withValues, tree, rule, ((ProblemException) failure).toProblem())));
+                            .map(withValues -> {
+                                NodeMessages messages = NodeMessages.ofSave(rule, ((ProblemException) failure).toProblem());
+                                return Response.ok(Templates.edit$tree(withValues.view(tree, messages.byNode()),
+                                        String.join("; ", messages.general()), true)).build();
+                            }));
         });
     }
 
@@ -219,50 +225,6 @@ public class BuilderPage {
 
     private static Response treeResponse(NodeView root, String nameError, boolean oob) {
         return Response.ok(Templates.edit$tree(root, nameError, oob)).header(Hx.TRIGGER, "rule-changed").build();
-    }
-
-    private static Response rejected(BuilderChoices choices, BuilderTree tree, RuleJson rule, dev.segments.problem.Problem problem) {
-        Map<String, List<String>> byNode = new HashMap<>();
-        List<String> nameErrors = new ArrayList<>();
-        List<FieldError> errors = problem.errors() == null
-                ? List.of(new FieldError("", problem.detail())) : problem.errors();
-        for (FieldError error : errors) {
-            if (error.pointer().equals("/name") || error.pointer().isEmpty()) {
-                nameErrors.add(error.message());
-                continue;
-            }
-            String path = rule.pathOf(error.pointer());
-            byNode.computeIfAbsent(path == null ? BuilderTree.ROOT : path, p -> new ArrayList<>()).add(error.message());
-        }
-        return Response.ok(Templates.edit$tree(choices.view(tree, byNode), String.join("; ", nameErrors), true)).build();
-    }
-
-    private TemplateInstance invalid(BuilderTree tree, RuleJson rule, List<FieldError> errors, String json) {
-        Map<String, List<String>> byNode = new HashMap<>();
-        List<String> general = new ArrayList<>();
-        for (FieldError error : errors == null ? List.<FieldError>of() : errors) {
-            String path = rule.pathOf(error.pointer());
-            if (path == null) {
-                general.add(error.message());
-            } else {
-                byNode.computeIfAbsent(path, p -> new ArrayList<>()).add(error.message());
-            }
-        }
-        return Templates.edit$estimate(new EstimatePanel(null, null, general, slots(tree, rule, null, byNode), json));
-    }
-
-    private static List<Slot> slots(BuilderTree tree, RuleJson rule, Map<String, dev.segments.estimate.Estimate.Node> counts,
-            Map<String, List<String>> errors) {
-        List<Slot> slots = new ArrayList<>();
-        for (var entry : tree.walk()) {
-            String path = entry.getKey();
-            var count = counts == null ? null : counts.get(rule.pointers().get(path));
-            String text = count == null ? "" : "≈ " + dev.segments.web.Formats.grouped(count.estimate());
-            String title = count == null ? "" : "95% interval " + dev.segments.web.Formats.grouped(count.ci95Low()) + " – "
-                    + dev.segments.web.Formats.grouped(count.ci95High());
-            slots.add(new Slot(path, text, title, errors.getOrDefault(path, List.of())));
-        }
-        return slots;
     }
 
     private String pretty(JsonNode json) {

@@ -79,11 +79,16 @@ public class SegmentPage {
         if (id == null) {
             return Uni.createFrom().item(notFound(rawId));
         }
-        return parts.header(id).chain(header -> header == null ? Uni.createFrom().item(notFound(rawId))
-                : Uni.combine().all().unis(parts.chart(id, ChartRange.D30), parts.jobs(id), forms.alerts(id),
+        // the jobs are read before the header and the chart: if they show no running job, the header and
+        // the chart read afterwards include its result; if they show one, the jobs part polls and its end
+        // refreshes the header and the chart (read in the other order, a job finishing in between would
+        // leave a header saying "running" that nothing refreshes)
+        return parts.jobs(id).chain(jobs -> parts.header(id).chain(header -> header == null
+                ? Uni.createFrom().item(notFound(rawId))
+                : Uni.combine().all().unis(parts.chart(id, ChartRange.D30), forms.alerts(id),
                                 parts.members(id, 0, null), parts.usedBy(id), forms.exports(id))
-                        .asTuple().map(t -> ok(Templates.page(header, t.getItem1(), t.getItem2(), t.getItem3(),
-                                t.getItem4(), t.getItem5(), t.getItem6()))));
+                        .asTuple().map(t -> ok(Templates.page(header, t.getItem1(), jobs, t.getItem2(),
+                                t.getItem3(), t.getItem4(), t.getItem5())))));
     }
 
     @GET

@@ -139,6 +139,10 @@ class BuilderBrowserTest {
                 saved.get("rules"));
         Api.awaitSegmentIdle(id);
         assertEquals(expected(10), Api.members(id));
+        // the segment page follows the compute: member count, then the drift chart has the job's point
+        String members = String.valueOf(expected(10).size());
+        browser.waitForText("#member-count", members);
+        browser.waitFor(d -> d.findElements(By.cssSelector("#drift-table tbody tr")).isEmpty() ? null : true);
 
         // edit: the dry-run diff tells what saving would change
         browser.open(base, "/segments/" + id + "/edit");
