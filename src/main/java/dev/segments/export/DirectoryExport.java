@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -62,10 +63,16 @@ public class DirectoryExport {
             try {
                 conn.setAutoCommit(false);
                 conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try (Statement statement = conn.createStatement()) {
+                    statement.execute("SET LOCAL work_mem = '256MB'"); // a first diff sorts every member's line
+                }
                 long start = System.nanoTime();
-                Written written = copy(conn, export, temporary);
+                MemberCopy.createCurrentTable(conn);
+                MemberCopy members = new MemberCopy();
+                Written written = export.exportMode() == ExportMode.FULL ? writeMembers(conn, export, members, temporary)
+                        : writeChanges(conn, export, members, temporary);
                 long copied = System.nanoTime();
-                long[] changes = ExportBaseline.advanceToMembers(conn, export.segmentId(), destination.id());
+                long[] changes = ExportBaseline.advanceTo(conn, MemberCopy.CURRENT, export.segmentId(), destination.id());
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 writeManifest(dir, name, export, written, changes);
                 complete(conn, export.id(), name, written, changes);
@@ -96,26 +103,56 @@ public class DirectoryExport {
         return dir;
     }
 
-    private static Written copy(Connection conn, ExportView export, Path temporary) throws IOException, SQLException {
-        MessageDigest sha256 = sha256();
-        String ids = Long.toString(export.segmentId()); // numbers only: COPY takes no bind parameters
-        String rows = export.exportMode() == ExportMode.FULL ? ExportBaseline.membersSql(ids)
-                : ExportBaseline.changesSql(ids, Long.toString(export.destinationId()));
+    /**
+     * A full export: the members and their join times in one binary read, each line rendered on the
+     * way into the file; their ids then become {@code export_current}.
+     */
+    private static Written writeMembers(Connection conn, ExportView export, MemberCopy members, Path temporary)
+            throws IOException, SQLException {
+        MemberCopy.FullLines lines = new MemberCopy.FullLines(export.exportFormat());
+        Written written = write(export, temporary, framer -> members.read(conn, export.segmentId(),
+                (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt))));
+        members.upload(conn);
+        return written;
+    }
+
+    /**
+     * A diff export: the members' ids in one binary read become {@code export_current}; the changes
+     * against the baseline, computed only inside the chunks that differ, are written with a text COPY.
+     */
+    private static Written writeChanges(Connection conn, ExportView export, MemberCopy members, Path temporary)
+            throws IOException, SQLException {
+        members.read(conn, export.segmentId(), null);
+        members.upload(conn);
+        String rows = ExportBaseline.changesSql(MemberCopy.CURRENT, Long.toString(export.segmentId()),
+                Long.toString(export.destinationId()), false); // numbers only: COPY takes no bind parameters
         String sql = "COPY (SELECT " + export.exportFormat().lineSql(export.exportMode()) + " FROM (" + rows
                 + ") r ORDER BY user_id) TO STDOUT";
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), sha256);
-            LineFramer framer = new LineFramer(export.exportFormat(), export.exportMode(), out);
+        return write(export, temporary, framer -> {
             CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
             byte[] row;
             while ((row = copy.readFromCopy()) != null) {
-                framer.line(row, row.length - 1); // COPY's text rows end with a newline
+                framer.copyRow(row); // COPY's text rows end with a newline
             }
-            long lines = framer.finish();
+        });
+    }
+
+    private interface Lines {
+        void writeTo(LineFramer framer) throws IOException, SQLException;
+    }
+
+    /** The file: framed lines through a large buffer, hashed a buffer at a time, synced. */
+    private static Written write(ExportView export, Path temporary, Lines lines) throws IOException, SQLException {
+        MessageDigest sha256 = sha256();
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream out = new BufferedOutputStream(new DigestOutputStream(Channels.newOutputStream(channel), sha256), 1 << 20);
+            LineFramer framer = new LineFramer(export.exportFormat(), export.exportMode(), out);
+            lines.writeTo(framer);
+            long count = framer.finish();
             out.flush();
             channel.force(true);
-            return new Written(lines, HexFormat.of().formatHex(sha256.digest()));
+            return new Written(count, HexFormat.of().formatHex(sha256.digest()));
         }
     }
 
