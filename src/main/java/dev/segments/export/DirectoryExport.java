@@ -18,21 +18,23 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 
 /**
- * Writes one export as one file: {@code COPY ... TO STDOUT} streams the lines (constant memory) into
- * a hidden temporary file, hashed on the way; the file is synced and renamed into place, then its
+ * Writes one export as one file. The members' ids (and, for a full export, join times) are read once
+ * with a binary {@code COPY ... TO STDOUT} in user-id order and the destination's baseline with
+ * another; a full export renders each member's line as it is read, a diff export the changes found by
+ * merging the two sorted id lists (no per-member work on the server beyond the read). Lines go through
+ * a 1 MiB buffer into a hidden temporary file, hashed a buffer at a time; the file is synced and
+ * renamed into place, then its
  * manifest ({@code <file>.manifest.json}: counts, format, mode, sha256) is written the same way. All of
- * it runs in one repeatable-read transaction that also moves the baseline to exactly the members
- * written and completes the job, under the (segment, destination) lock; a failure rolls all of it back.
+ * it runs in one repeatable-read transaction (one snapshot for the members and the baseline) that
+ * also moves the baseline to exactly the members written, rewriting only its chunks that differ, and
+ * completes the job, under the (segment, destination) lock; a failure rolls all of it back.
  */
 @ApplicationScoped
 public class DirectoryExport {
@@ -63,21 +65,30 @@ public class DirectoryExport {
             try {
                 conn.setAutoCommit(false);
                 conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                try (Statement statement = conn.createStatement()) {
-                    statement.execute("SET LOCAL work_mem = '256MB'"); // a first diff sorts every member's line
-                }
                 long start = System.nanoTime();
-                MemberCopy.createCurrentTable(conn);
+                MemberCopy baseline = MemberCopy.baseline(conn, export.segmentId(), destination.id());
                 MemberCopy members = new MemberCopy();
-                Written written = export.exportMode() == ExportMode.FULL ? writeMembers(conn, export, members, temporary)
-                        : writeChanges(conn, export, members, temporary);
+                MemberCopy.Difference[] difference = new MemberCopy.Difference[1];
+                Written written;
+                if (export.exportMode() == ExportMode.FULL) {
+                    MemberCopy.FullLines lines = new MemberCopy.FullLines(export.exportFormat());
+                    written = write(export, temporary, framer -> members.read(conn, export.segmentId(),
+                            (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt))));
+                    difference[0] = members.compare(baseline, null);
+                } else {
+                    MemberCopy.DiffLines lines = new MemberCopy.DiffLines(export.exportFormat());
+                    members.read(conn, export.segmentId(), null);
+                    written = write(export, temporary, framer -> difference[0] = members.compare(baseline,
+                            (userId, entered) -> framer.line(lines.bytes(), lines.render(userId, entered))));
+                }
                 long copied = System.nanoTime();
-                long[] changes = ExportBaseline.advanceTo(conn, MemberCopy.CURRENT, export.segmentId(), destination.id());
+                members.applyTo(conn, export.segmentId(), destination.id(), difference[0].chunks());
+                long[] changes = {difference[0].entered(), difference[0].left()};
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 writeManifest(dir, name, export, written, changes);
                 complete(conn, export.id(), name, written, changes);
                 conn.commit();
-                LOG.infof("Export %d: %,d lines to %s in %d ms (file %d ms, baseline +%,d / -%,d %d ms)", export.id(),
+                LOG.infof("Export %d: %,d lines to %s in %d ms (read and file %d ms, baseline +%,d / -%,d %d ms)", export.id(),
                         written.lines(), file, (System.nanoTime() - start) / 1_000_000, (copied - start) / 1_000_000,
                         changes[0], changes[1], (System.nanoTime() - copied) / 1_000_000);
             } catch (IOException | SQLException | RuntimeException e) {
@@ -101,40 +112,6 @@ public class DirectoryExport {
             throw new IOException("directory " + dir + " resolves outside the exports root " + root);
         }
         return dir;
-    }
-
-    /**
-     * A full export: the members and their join times in one binary read, each line rendered on the
-     * way into the file; their ids then become {@code export_current}.
-     */
-    private static Written writeMembers(Connection conn, ExportView export, MemberCopy members, Path temporary)
-            throws IOException, SQLException {
-        MemberCopy.FullLines lines = new MemberCopy.FullLines(export.exportFormat());
-        Written written = write(export, temporary, framer -> members.read(conn, export.segmentId(),
-                (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt))));
-        members.upload(conn);
-        return written;
-    }
-
-    /**
-     * A diff export: the members' ids in one binary read become {@code export_current}; the changes
-     * against the baseline, computed only inside the chunks that differ, are written with a text COPY.
-     */
-    private static Written writeChanges(Connection conn, ExportView export, MemberCopy members, Path temporary)
-            throws IOException, SQLException {
-        members.read(conn, export.segmentId(), null);
-        members.upload(conn);
-        String rows = ExportBaseline.changesSql(MemberCopy.CURRENT, Long.toString(export.segmentId()),
-                Long.toString(export.destinationId()), false); // numbers only: COPY takes no bind parameters
-        String sql = "COPY (SELECT " + export.exportFormat().lineSql(export.exportMode()) + " FROM (" + rows
-                + ") r ORDER BY user_id) TO STDOUT";
-        return write(export, temporary, framer -> {
-            CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-            byte[] row;
-            while ((row = copy.readFromCopy()) != null) {
-                framer.copyRow(row); // COPY's text rows end with a newline
-            }
-        });
     }
 
     private interface Lines {

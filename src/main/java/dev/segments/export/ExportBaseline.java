@@ -6,9 +6,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * What a destination holds of a segment after its successful exports ({@code export_baseline_chunk}),
@@ -114,18 +112,6 @@ final class ExportBaseline {
                 + "coalesce(sum(CASE WHEN d.cur IS NULL THEN coalesce(cardinality(d.old), 0) "
                 + "ELSE (SELECT count(*) FROM export_ids_minus(d.old, d.cur)) END), 0) AS left, "
                 + "(SELECT count(*) FROM gone) + (SELECT count(*) FROM put) AS chunks FROM d";
-    }
-
-    /**
-     * Sets the baseline to {@code current} (member chunks of the members as the caller's snapshot sees
-     * them: what a file export just wrote, full or diff). Answers {entered, left}.
-     */
-    static long[] advanceTo(Connection conn, String current, long segmentId, long destinationId) throws SQLException {
-        try (Statement statement = conn.createStatement();
-                ResultSet row = statement.executeQuery(advanceSql(current, segmentId, destinationId, true))) {
-            row.next();
-            return new long[] {row.getLong(1), row.getLong(2)};
-        }
     }
 
     /**

@@ -10,14 +10,12 @@ final class LineFramer {
     private final ExportFormat format;
     private final OutputStream out;
     private final byte[] separator;
-    private final boolean newlineTerminated;
     private long lines;
 
     LineFramer(ExportFormat format, ExportMode mode, OutputStream out) throws IOException {
         this.format = format;
         this.out = out;
         this.separator = format.separator().getBytes(StandardCharsets.UTF_8);
-        this.newlineTerminated = format.terminatesLines() && "\n".equals(format.separator());
         out.write(format.prefix(mode).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -31,16 +29,6 @@ final class LineFramer {
             out.write(separator);
         }
         lines++;
-    }
-
-    /** One row of a text {@code COPY}: the line followed by a newline, written as is when that is the separator. */
-    void copyRow(byte[] row) throws IOException {
-        if (newlineTerminated) {
-            out.write(row, 0, row.length);
-            lines++;
-        } else {
-            line(row, row.length - 1);
-        }
     }
 
     void line(String text) throws IOException {

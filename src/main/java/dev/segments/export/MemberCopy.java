@@ -12,10 +12,10 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyInputStream;
 
 /**
- * A segment's members read once, in user-id order, with a binary {@code COPY} (no text formatting on the
- * server): their ids are kept, sorted, to become the export's "current members" table
- * ({@code export_current}: baseline chunks, see {@link ExportBaseline}), uploaded with a binary
- * {@code COPY FROM STDIN}; a full export also renders each member's line while reading.
+ * Sorted user ids in a {@code long[]}: a segment's members read once, in user-id order, with a binary
+ * {@code COPY} (no text formatting on the server; a full export renders each member's line while
+ * reading), or a destination's baseline read from its chunks. Comparing the two is one linear merge;
+ * the baseline is then rewritten only in the chunks that differ (see {@link ExportBaseline}).
  */
 final class MemberCopy {
 
@@ -36,15 +36,146 @@ final class MemberCopy {
         return size;
     }
 
-    /** The temporary table of the members as baseline chunks, dropped when the transaction ends. */
-    static void createCurrentTable(Connection conn) throws SQLException {
-        try (var statement = conn.createStatement()) {
-            statement.execute("CREATE TEMPORARY TABLE export_current (chunk BIGINT PRIMARY KEY, ids BIGINT[] NOT NULL) "
-                    + "ON COMMIT DROP");
+    /** The destination's baseline of the segment: every id of its chunks, sorted. */
+    static MemberCopy baseline(Connection conn, long segmentId, long destinationId) throws SQLException, IOException {
+        MemberCopy baseline = new MemberCopy();
+        String sql = "COPY (SELECT user_ids FROM export_baseline_chunk WHERE segment_id = " + segmentId
+                + " AND destination_id = " + destinationId + " ORDER BY chunk) TO STDOUT (FORMAT binary)";
+        try (Reader in = new Reader(new PGCopyInputStream(conn.unwrap(PGConnection.class), sql))) {
+            while (in.readShort() != -1) {
+                in.readInt(); // the array's length
+                int dimensions = in.readInt();
+                in.readInt(); // flags: the column holds no NULLs
+                in.readInt(); // element type
+                if (dimensions == 0) {
+                    continue;
+                }
+                int count = in.readInt();
+                in.readInt(); // lower bound
+                for (int i = 0; i < count; i++) {
+                    in.expectLength(8);
+                    baseline.add(in.readLong());
+                }
+            }
         }
+        return baseline;
     }
 
-    static final String CURRENT = "SELECT chunk, ids FROM export_current";
+    /** Receives the changes of a diff in user-id order. */
+    interface ChangeSink {
+        void change(long userId, boolean entered) throws IOException;
+    }
+
+    /**
+     * Compares these members (sorted) with a baseline (sorted) in one merge: hands every change to
+     * {@code sink} (if any) in user-id order, and answers the counts and the chunks that differ.
+     */
+    Difference compare(MemberCopy baseline, ChangeSink sink) throws IOException {
+        long[] old = baseline.ids;
+        int oldSize = baseline.size;
+        int i = 0;
+        int j = 0;
+        long entered = 0;
+        long left = 0;
+        long[] chunks = new long[16];
+        int chunkCount = 0;
+        while (i < size || j < oldSize) {
+            long id;
+            boolean enters;
+            if (j == oldSize || (i < size && ids[i] < old[j])) {
+                id = ids[i++];
+                enters = true;
+                entered++;
+            } else if (i == size || old[j] < ids[i]) {
+                id = old[j++];
+                enters = false;
+                left++;
+            } else {
+                i++;
+                j++;
+                continue;
+            }
+            long chunk = id >> ExportBaseline.CHUNK_BITS;
+            if (chunkCount == 0 || chunks[chunkCount - 1] != chunk) {
+                if (chunkCount == chunks.length) {
+                    chunks = Arrays.copyOf(chunks, chunkCount * 2);
+                }
+                chunks[chunkCount++] = chunk;
+            }
+            if (sink != null) {
+                sink.change(id, enters);
+            }
+        }
+        return new Difference(entered, left, Arrays.copyOf(chunks, chunkCount));
+    }
+
+    /** What a diff found: counts, and the chunks that differ (sorted). */
+    record Difference(long entered, long left, long[] chunks) {
+    }
+
+    /**
+     * Makes the baseline equal to these members in the chunks that differ: their new ids (or nothing,
+     * for a chunk left empty) go to a temporary table with a binary COPY, then one statement deletes
+     * and one upserts. Nothing is written when no chunk differs.
+     */
+    void applyTo(Connection conn, long segmentId, long destinationId, long[] changedChunks) throws SQLException {
+        if (changedChunks.length == 0) {
+            return;
+        }
+        try (var statement = conn.createStatement()) {
+            statement.execute("CREATE TEMPORARY TABLE export_current (chunk BIGINT PRIMARY KEY, ids BIGINT[]) ON COMMIT DROP");
+        }
+        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY export_current (chunk, ids) FROM STDIN (FORMAT binary)");
+        try {
+            Writer out = new Writer(copy);
+            out.bytes(SIGNATURE);
+            out.int32(0); // flags
+            out.int32(0); // header extension
+            int start = 0;
+            for (long chunk : changedChunks) {
+                while (start < size && ids[start] >> ExportBaseline.CHUNK_BITS < chunk) {
+                    start++;
+                }
+                int end = start;
+                while (end < size && ids[end] >> ExportBaseline.CHUNK_BITS == chunk) {
+                    end++;
+                }
+                out.int16(2);
+                out.int32(8);
+                out.int64(chunk);
+                if (end == start) {
+                    out.int32(-1); // NULL: the chunk is to be emptied
+                    continue;
+                }
+                int count = end - start;
+                out.int32(20 + 12 * count); // one-dimensional int8 array without NULLs
+                out.int32(1);
+                out.int32(0);
+                out.int32(INT8_OID);
+                out.int32(count);
+                out.int32(1);
+                for (int i = start; i < end; i++) {
+                    out.int32(8);
+                    out.int64(ids[i]);
+                }
+                start = end;
+            }
+            out.int16(-1);
+            out.flush();
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        try (var statement = conn.createStatement()) {
+            statement.execute("DELETE FROM export_baseline_chunk b USING export_current c WHERE b.segment_id = " + segmentId
+                    + " AND b.destination_id = " + destinationId + " AND b.chunk = c.chunk AND c.ids IS NULL");
+            statement.execute("INSERT INTO export_baseline_chunk (segment_id, destination_id, chunk, user_ids) SELECT "
+                    + segmentId + ", " + destinationId + ", chunk, ids FROM export_current WHERE ids IS NOT NULL "
+                    + "ON CONFLICT (segment_id, destination_id, chunk) DO UPDATE SET user_ids = EXCLUDED.user_ids");
+        }
+    }
 
     /** Reads the members' ids (and, given a sink, their join times, handed to it row by row). */
     void read(Connection conn, long segmentId, MemberSink sink) throws SQLException, IOException {
@@ -72,47 +203,6 @@ final class MemberCopy {
             ids = Arrays.copyOf(ids, ids.length * 2);
         }
         ids[size++] = userId;
-    }
-
-    /** Writes the ids read into {@code export_current}, one row per chunk of {@link ExportBaseline#CHUNK_BITS}. */
-    void upload(Connection conn) throws SQLException {
-        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY export_current (chunk, ids) FROM STDIN (FORMAT binary)");
-        try {
-            Writer out = new Writer(copy);
-            out.bytes(SIGNATURE);
-            out.int32(0); // flags
-            out.int32(0); // header extension
-            int start = 0;
-            while (start < size) {
-                long chunk = ids[start] >> ExportBaseline.CHUNK_BITS;
-                int end = start + 1;
-                while (end < size && ids[end] >> ExportBaseline.CHUNK_BITS == chunk) {
-                    end++;
-                }
-                int count = end - start;
-                out.int16(2);
-                out.int32(8);
-                out.int64(chunk);
-                out.int32(20 + 12 * count); // one-dimensional int8 array without NULLs
-                out.int32(1);
-                out.int32(0);
-                out.int32(INT8_OID);
-                out.int32(count);
-                out.int32(1);
-                for (int i = start; i < end; i++) {
-                    out.int32(8);
-                    out.int64(ids[i]);
-                }
-                start = end;
-            }
-            out.int16(-1);
-            out.flush();
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
     }
 
     /**
@@ -214,6 +304,38 @@ final class MemberCopy {
             time[at] = (byte) ('0' + value / 10);
             time[at + 1] = (byte) ('0' + value % 10);
             return at + 2;
+        }
+    }
+
+    /** Renders a diff export's lines exactly as {@link ExportFormat#lineSql} does for {@code diff} mode. */
+    static final class DiffLines {
+
+        private final byte[] head;
+        private final byte[] entered;
+        private final byte[] left;
+        private final byte[] line = new byte[64];
+
+        DiffLines(ExportFormat format) {
+            boolean csv = format == ExportFormat.CSV;
+            head = (csv ? "" : "{\"user_id\":").getBytes(StandardCharsets.US_ASCII);
+            entered = (csv ? ",entered" : ",\"change\":\"entered\"}").getBytes(StandardCharsets.US_ASCII);
+            left = (csv ? ",left" : ",\"change\":\"left\"}").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        int render(long userId, boolean enters) {
+            System.arraycopy(head, 0, line, 0, head.length);
+            String digits = Long.toString(userId);
+            int n = head.length;
+            for (int i = 0; i < digits.length(); i++) {
+                line[n++] = (byte) digits.charAt(i);
+            }
+            byte[] tail = enters ? entered : left;
+            System.arraycopy(tail, 0, line, n, tail.length);
+            return n + tail.length;
+        }
+
+        byte[] bytes() {
+            return line;
         }
     }
 

@@ -16,8 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A full export's lines are rendered in Java while its file is written, and by SQL
- * ({@link ExportFormat#lineSql}) for webhook batches: both must be byte for byte the same.
+ * A directory export's lines (full and diff) are rendered in Java while its file is written, and by
+ * SQL ({@link ExportFormat#lineSql}) for webhook batches: both must be byte for byte the same.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -43,6 +43,16 @@ class FullLinesTest {
                             .execute(Tuple.of(user, time)).await().atMost(Duration.ofSeconds(30)).iterator().next();
                     String rendered = new String(lines.bytes(), 0, lines.render(user, row.getLong(1)), StandardCharsets.US_ASCII);
                     assertEquals(row.getString(0), rendered, format + " " + user + " " + time);
+                }
+            }
+            MemberCopy.DiffLines diff = new MemberCopy.DiffLines(format);
+            for (long user : users) {
+                for (String change : List.of("entered", "left")) {
+                    String sql = pool.preparedQuery("SELECT " + format.lineSql(ExportMode.DIFF)
+                            + " FROM (SELECT $1::bigint AS user_id, $2::text AS change) c").execute(Tuple.of(user, change))
+                            .await().atMost(Duration.ofSeconds(30)).iterator().next().getString(0);
+                    assertEquals(sql, new String(diff.bytes(), 0, diff.render(user, "entered".equals(change)),
+                            StandardCharsets.US_ASCII), format + " " + user + " " + change);
                 }
             }
         }
