@@ -20,23 +20,28 @@ import java.sql.SQLException;
  * export never moves the baseline, and the set always equals what a consumer that applied every
  * successful export holds.
  *
- * <p>The set is stored compactly: the ids of each range of 4096 user ids ({@code chunk = user_id >> 12})
- * as one sorted {@code bigint[]}. The current members grouped the same way ("member chunks", columns
- * {@code chunk} and {@code ids}) are compared with the stored chunks array by array; only chunks that
- * differ are unnested and compared id by id, and only they are rewritten. All SQL here takes its ids
- * as numbers or bind-parameter markers written by the caller (a {@code COPY} takes no parameters).
+ * <p>The set is stored compactly: the members of each range of 4096 user ids
+ * ({@code chunk = user_id >> 12}) as one sorted {@code smallint[]} of their offsets in the range
+ * ({@code user_id & 4095}), 2 bytes a member. Directory exports compare it with the members in Java
+ * ({@link MemberCopy}); webhook staging here, in SQL: the current members grouped the same way
+ * ("member chunks", columns {@code chunk} and {@code ids}) are compared with the stored chunks array
+ * by array, and only chunks that differ are unnested and compared offset by offset, and only they
+ * are rewritten. All SQL here takes its ids as numbers or bind-parameter markers written by the
+ * caller (a {@code COPY} takes no parameters).
  */
 final class ExportBaseline {
 
     /** Bits of a user id below its chunk number. */
     static final int CHUNK_BITS = 12;
+    /** A user id's offset in its chunk, as stored. */
+    private static final String OFFSET = "(user_id & " + ((1 << CHUNK_BITS) - 1) + ")::smallint";
 
     private ExportBaseline() {
     }
 
     /** The segment's current members as member chunks. */
     static String memberChunksSql(String segmentId) {
-        return "SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(user_id ORDER BY user_id) AS ids "
+        return "SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(" + OFFSET + " ORDER BY user_id) AS ids "
                 + "FROM segment_membership WHERE segment_id = " + segmentId + " AND removed_at IS NULL GROUP BY 1";
     }
 
@@ -48,7 +53,7 @@ final class ExportBaseline {
      */
     private static String changedChunksSql(String current, String segmentId, String destinationId, boolean replaceAll) {
         return "SELECT chunk, c.ids AS cur, o.ids AS old FROM (" + current + ") c FULL JOIN ("
-                + "SELECT chunk, user_ids AS ids FROM export_baseline_chunk WHERE segment_id = " + segmentId
+                + "SELECT chunk, offsets AS ids FROM export_baseline_chunk WHERE segment_id = " + segmentId
                 + " AND destination_id = " + destinationId + ") o USING (chunk) WHERE c.ids IS DISTINCT FROM o.ids"
                 + (replaceAll ? "" : " AND c.chunk IS NOT NULL");
     }
@@ -60,8 +65,9 @@ final class ExportBaseline {
      */
     static String changesSql(String current, String segmentId, String destinationId, boolean withAddedAt) {
         String changes = "SELECT x.user_id, x.change FROM (" + changedChunksSql(current, segmentId, destinationId, true)
-                + ") d CROSS JOIN LATERAL (SELECT u AS user_id, 'entered' AS change FROM export_ids_minus(d.cur, d.old) u "
-                + "UNION ALL SELECT u, 'left' FROM export_ids_minus(d.old, d.cur) u) x";
+                + ") d CROSS JOIN LATERAL (SELECT (d.chunk << " + CHUNK_BITS + ") + u AS user_id, 'entered' AS change "
+                + "FROM export_offsets_minus(d.cur, d.old) u UNION ALL SELECT (d.chunk << " + CHUNK_BITS + ") + u, 'left' "
+                + "FROM export_offsets_minus(d.old, d.cur) u) x";
         if (!withAddedAt) {
             return changes;
         }
@@ -104,13 +110,13 @@ final class ExportBaseline {
         return "WITH d AS MATERIALIZED (" + changedChunksSql(current, seg, dest, replaceAll) + "), "
                 + "gone AS (DELETE FROM export_baseline_chunk b USING d WHERE b.segment_id = " + seg
                 + " AND b.destination_id = " + dest + " AND b.chunk = d.chunk AND coalesce(cardinality(d.cur), 0) = 0 RETURNING 1), "
-                + "put AS (INSERT INTO export_baseline_chunk (segment_id, destination_id, chunk, user_ids) SELECT " + seg
+                + "put AS (INSERT INTO export_baseline_chunk (segment_id, destination_id, chunk, offsets) SELECT " + seg
                 + ", " + dest + ", d.chunk, d.cur FROM d WHERE cardinality(d.cur) > 0 "
-                + "ON CONFLICT (segment_id, destination_id, chunk) DO UPDATE SET user_ids = EXCLUDED.user_ids RETURNING 1) "
+                + "ON CONFLICT (segment_id, destination_id, chunk) DO UPDATE SET offsets = EXCLUDED.offsets RETURNING 1) "
                 + "SELECT coalesce(sum(CASE WHEN d.old IS NULL THEN coalesce(cardinality(d.cur), 0) "
-                + "ELSE (SELECT count(*) FROM export_ids_minus(d.cur, d.old)) END), 0) AS entered, "
+                + "ELSE (SELECT count(*) FROM export_offsets_minus(d.cur, d.old)) END), 0) AS entered, "
                 + "coalesce(sum(CASE WHEN d.cur IS NULL THEN coalesce(cardinality(d.old), 0) "
-                + "ELSE (SELECT count(*) FROM export_ids_minus(d.old, d.cur)) END), 0) AS left, "
+                + "ELSE (SELECT count(*) FROM export_offsets_minus(d.old, d.cur)) END), 0) AS left, "
                 + "(SELECT count(*) FROM gone) + (SELECT count(*) FROM put) AS chunks FROM d";
     }
 
@@ -122,14 +128,15 @@ final class ExportBaseline {
     static Uni<long[]> applySent(SqlClient db, long exportId, long segmentId, long destinationId, ExportMode mode) {
         String sql;
         if (mode == ExportMode.FULL) {
-            sql = advanceSql("SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(user_id ORDER BY user_id) AS ids "
+            sql = advanceSql("SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(" + OFFSET + " ORDER BY user_id) AS ids "
                     + "FROM export_item WHERE export_id = " + exportId + " AND change = 'member' GROUP BY 1",
                     segmentId, destinationId, true);
         } else {
             String items = "FROM export_item i WHERE i.export_id = " + exportId + " AND i.user_id BETWEEN k.chunk << "
                     + CHUNK_BITS + " AND (k.chunk << " + CHUNK_BITS + ") + " + ((1 << CHUNK_BITS) - 1);
-            sql = advanceSql("SELECT k.chunk, ARRAY(SELECT u FROM (SELECT unnest(b.user_ids) AS u EXCEPT SELECT i.user_id "
-                    + items + " AND i.change = 'left' UNION SELECT i.user_id " + items + " AND i.change = 'entered') s "
+            sql = advanceSql("SELECT k.chunk, ARRAY(SELECT u FROM (SELECT unnest(b.offsets) AS u EXCEPT SELECT (i.user_id & "
+                    + ((1 << CHUNK_BITS) - 1) + ")::smallint " + items + " AND i.change = 'left' UNION SELECT (i.user_id & "
+                    + ((1 << CHUNK_BITS) - 1) + ")::smallint " + items + " AND i.change = 'entered') s "
                     + "ORDER BY u) AS ids FROM (SELECT DISTINCT user_id >> " + CHUNK_BITS + " AS chunk FROM export_item "
                     + "WHERE export_id = " + exportId + ") k LEFT JOIN export_baseline_chunk b ON b.segment_id = "
                     + segmentId + " AND b.destination_id = " + destinationId + " AND b.chunk = k.chunk",

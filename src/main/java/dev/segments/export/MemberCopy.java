@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyInputStream;
 
 /**
@@ -22,7 +22,6 @@ final class MemberCopy {
     private static final byte[] SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
     /** PostgreSQL timestamps count microseconds from 2000-01-01 UTC. */
     private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
-    private static final int INT8_OID = 20;
 
     private long[] ids = new long[1 << 16];
     private int size;
@@ -39,10 +38,12 @@ final class MemberCopy {
     /** The destination's baseline of the segment: every id of its chunks, sorted. */
     static MemberCopy baseline(Connection conn, long segmentId, long destinationId) throws SQLException, IOException {
         MemberCopy baseline = new MemberCopy();
-        String sql = "COPY (SELECT user_ids FROM export_baseline_chunk WHERE segment_id = " + segmentId
+        String sql = "COPY (SELECT chunk, offsets FROM export_baseline_chunk WHERE segment_id = " + segmentId
                 + " AND destination_id = " + destinationId + " ORDER BY chunk) TO STDOUT (FORMAT binary)";
         try (Reader in = new Reader(new PGCopyInputStream(conn.unwrap(PGConnection.class), sql))) {
             while (in.readShort() != -1) {
+                in.expectLength(8);
+                long base = in.readLong() << ExportBaseline.CHUNK_BITS;
                 in.readInt(); // the array's length
                 int dimensions = in.readInt();
                 in.readInt(); // flags: the column holds no NULLs
@@ -53,8 +54,8 @@ final class MemberCopy {
                 int count = in.readInt();
                 in.readInt(); // lower bound
                 for (int i = 0; i < count; i++) {
-                    in.expectLength(8);
-                    baseline.add(in.readLong());
+                    in.expectLength(2);
+                    baseline.add(base + in.readShort());
                 }
             }
         }
@@ -114,24 +115,21 @@ final class MemberCopy {
     }
 
     /**
-     * Makes the baseline equal to these members in the chunks that differ: their new ids (or nothing,
-     * for a chunk left empty) go to a temporary table with a binary COPY, then one statement deletes
-     * and one upserts. Nothing is written when no chunk differs.
+     * Makes the baseline equal to these members in the chunks that differ: one batch of upserts, each
+     * chunk's offsets sent as one {@code smallint[]} parameter, and one delete of the chunks left empty.
+     * Nothing is written when no chunk differs.
      */
     void applyTo(Connection conn, long segmentId, long destinationId, long[] changedChunks) throws SQLException {
         if (changedChunks.length == 0) {
             return;
         }
-        try (var statement = conn.createStatement()) {
-            statement.execute("CREATE TEMPORARY TABLE export_current (chunk BIGINT PRIMARY KEY, ids BIGINT[]) ON COMMIT DROP");
-        }
-        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY export_current (chunk, ids) FROM STDIN (FORMAT binary)");
-        try {
-            Writer out = new Writer(copy);
-            out.bytes(SIGNATURE);
-            out.int32(0); // flags
-            out.int32(0); // header extension
+        long[] emptied = new long[changedChunks.length];
+        int emptiedCount = 0;
+        try (PreparedStatement upsert = conn.prepareStatement("""
+                INSERT INTO export_baseline_chunk (segment_id, destination_id, chunk, offsets) VALUES (?, ?, ?, ?)
+                ON CONFLICT (segment_id, destination_id, chunk) DO UPDATE SET offsets = EXCLUDED.offsets""")) {
             int start = 0;
+            int batched = 0;
             for (long chunk : changedChunks) {
                 while (start < size && ids[start] >> ExportBaseline.CHUNK_BITS < chunk) {
                     start++;
@@ -140,40 +138,34 @@ final class MemberCopy {
                 while (end < size && ids[end] >> ExportBaseline.CHUNK_BITS == chunk) {
                     end++;
                 }
-                out.int16(2);
-                out.int32(8);
-                out.int64(chunk);
                 if (end == start) {
-                    out.int32(-1); // NULL: the chunk is to be emptied
+                    emptied[emptiedCount++] = chunk;
                     continue;
                 }
-                int count = end - start;
-                out.int32(20 + 12 * count); // one-dimensional int8 array without NULLs
-                out.int32(1);
-                out.int32(0);
-                out.int32(INT8_OID);
-                out.int32(count);
-                out.int32(1);
+                upsert.setLong(1, segmentId);
+                upsert.setLong(2, destinationId);
+                upsert.setLong(3, chunk);
+                short[] offsets = new short[end - start];
                 for (int i = start; i < end; i++) {
-                    out.int32(8);
-                    out.int64(ids[i]);
+                    offsets[i - start] = (short) (ids[i] & ((1 << ExportBaseline.CHUNK_BITS) - 1));
+                }
+                upsert.setObject(4, offsets);
+                upsert.addBatch();
+                if (++batched % 256 == 0) {
+                    upsert.executeBatch();
                 }
                 start = end;
             }
-            out.int16(-1);
-            out.flush();
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
+            upsert.executeBatch();
         }
-        try (var statement = conn.createStatement()) {
-            statement.execute("DELETE FROM export_baseline_chunk b USING export_current c WHERE b.segment_id = " + segmentId
-                    + " AND b.destination_id = " + destinationId + " AND b.chunk = c.chunk AND c.ids IS NULL");
-            statement.execute("INSERT INTO export_baseline_chunk (segment_id, destination_id, chunk, user_ids) SELECT "
-                    + segmentId + ", " + destinationId + ", chunk, ids FROM export_current WHERE ids IS NOT NULL "
-                    + "ON CONFLICT (segment_id, destination_id, chunk) DO UPDATE SET user_ids = EXCLUDED.user_ids");
+        if (emptiedCount > 0) {
+            try (PreparedStatement delete = conn.prepareStatement(
+                    "DELETE FROM export_baseline_chunk WHERE segment_id = ? AND destination_id = ? AND chunk = ANY (?)")) {
+                delete.setLong(1, segmentId);
+                delete.setLong(2, destinationId);
+                delete.setObject(3, Arrays.copyOf(emptied, emptiedCount));
+                delete.executeUpdate();
+            }
         }
     }
 
@@ -409,56 +401,6 @@ final class MemberCopy {
         @Override
         public void close() throws IOException {
             in.close();
-        }
-    }
-
-    /** Big-endian fields into a COPY IN, a buffer at a time. */
-    private static final class Writer {
-
-        private final CopyIn copy;
-        private final byte[] buffer = new byte[1 << 16];
-        private int position;
-
-        Writer(CopyIn copy) {
-            this.copy = copy;
-        }
-
-        void bytes(byte[] bytes) throws SQLException {
-            room(bytes.length);
-            System.arraycopy(bytes, 0, buffer, position, bytes.length);
-            position += bytes.length;
-        }
-
-        void int16(int value) throws SQLException {
-            room(2);
-            buffer[position++] = (byte) (value >> 8);
-            buffer[position++] = (byte) value;
-        }
-
-        void int32(int value) throws SQLException {
-            room(4);
-            buffer[position++] = (byte) (value >> 24);
-            buffer[position++] = (byte) (value >> 16);
-            buffer[position++] = (byte) (value >> 8);
-            buffer[position++] = (byte) value;
-        }
-
-        void int64(long value) throws SQLException {
-            int32((int) (value >> 32));
-            int32((int) value);
-        }
-
-        void flush() throws SQLException {
-            if (position > 0) {
-                copy.writeToCopy(buffer, 0, position);
-                position = 0;
-            }
-        }
-
-        private void room(int bytes) throws SQLException {
-            if (buffer.length - position < bytes) {
-                flush();
-            }
         }
     }
 }
