@@ -23,15 +23,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 
 /**
- * Writes one export as one file: {@code COPY ... TO STDOUT} streams the lines (constant memory) into
- * a hidden temporary file, hashed on the way; the file is synced and renamed into place, then its
+ * Writes one export as one file. The members' ids (and, for a full export, join times) are read once
+ * with a binary {@code COPY ... TO STDOUT} in user-id order and the destination's baseline with
+ * another; a full export renders each member's line as it is read, a diff export the changes found by
+ * merging the two sorted id lists (no per-member work on the server beyond the read). Lines go through
+ * a 1 MiB buffer into a hidden temporary file, hashed a buffer at a time; the file is synced and
+ * renamed into place, then its
  * manifest ({@code <file>.manifest.json}: counts, format, mode, sha256) is written the same way. All of
- * it runs in one repeatable-read transaction that also moves the baseline to exactly the members
- * written and completes the job, under the (segment, destination) lock; a failure rolls all of it back.
+ * it runs in one repeatable-read transaction (one snapshot for the members and the baseline) that
+ * also moves the baseline to exactly the members written, rewriting only its chunks that differ, and
+ * completes the job, under the (segment, destination) lock; a failure rolls all of it back.
  */
 @ApplicationScoped
 public class DirectoryExport {
@@ -63,14 +66,29 @@ public class DirectoryExport {
                 conn.setAutoCommit(false);
                 conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 long start = System.nanoTime();
-                Written written = copy(conn, export, temporary);
+                MemberCopy baseline = MemberCopy.baseline(conn, export.segmentId(), destination.id());
+                MemberCopy members = new MemberCopy();
+                MemberCopy.Difference[] difference = new MemberCopy.Difference[1];
+                Written written;
+                if (export.exportMode() == ExportMode.FULL) {
+                    MemberCopy.FullLines lines = new MemberCopy.FullLines(export.exportFormat());
+                    written = write(export, temporary, framer -> members.read(conn, export.segmentId(),
+                            (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt))));
+                    difference[0] = members.compare(baseline, null);
+                } else {
+                    MemberCopy.DiffLines lines = new MemberCopy.DiffLines(export.exportFormat());
+                    members.read(conn, export.segmentId(), null);
+                    written = write(export, temporary, framer -> difference[0] = members.compare(baseline,
+                            (userId, entered) -> framer.line(lines.bytes(), lines.render(userId, entered))));
+                }
                 long copied = System.nanoTime();
-                long[] changes = ExportBaseline.advanceToMembers(conn, export.segmentId(), destination.id());
+                members.applyTo(conn, export.segmentId(), destination.id(), difference[0].chunks());
+                long[] changes = {difference[0].entered(), difference[0].left()};
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 writeManifest(dir, name, export, written, changes);
                 complete(conn, export.id(), name, written, changes);
                 conn.commit();
-                LOG.infof("Export %d: %,d lines to %s in %d ms (file %d ms, baseline +%,d / -%,d %d ms)", export.id(),
+                LOG.infof("Export %d: %,d lines to %s in %d ms (read and file %d ms, baseline +%,d / -%,d %d ms)", export.id(),
                         written.lines(), file, (System.nanoTime() - start) / 1_000_000, (copied - start) / 1_000_000,
                         changes[0], changes[1], (System.nanoTime() - copied) / 1_000_000);
             } catch (IOException | SQLException | RuntimeException e) {
@@ -96,26 +114,22 @@ public class DirectoryExport {
         return dir;
     }
 
-    private static Written copy(Connection conn, ExportView export, Path temporary) throws IOException, SQLException {
+    private interface Lines {
+        void writeTo(LineFramer framer) throws IOException, SQLException;
+    }
+
+    /** The file: framed lines through a large buffer, hashed a buffer at a time, synced. */
+    private static Written write(ExportView export, Path temporary, Lines lines) throws IOException, SQLException {
         MessageDigest sha256 = sha256();
-        String ids = Long.toString(export.segmentId()); // numbers only: COPY takes no bind parameters
-        String rows = export.exportMode() == ExportMode.FULL ? ExportBaseline.membersSql(ids)
-                : ExportBaseline.changesSql(ids, Long.toString(export.destinationId()));
-        String sql = "COPY (SELECT " + export.exportFormat().lineSql(export.exportMode()) + " FROM (" + rows
-                + ") r ORDER BY user_id) TO STDOUT";
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), sha256);
+            OutputStream out = new BufferedOutputStream(new DigestOutputStream(Channels.newOutputStream(channel), sha256), 1 << 20);
             LineFramer framer = new LineFramer(export.exportFormat(), export.exportMode(), out);
-            CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-            byte[] row;
-            while ((row = copy.readFromCopy()) != null) {
-                framer.line(row, row.length - 1); // COPY's text rows end with a newline
-            }
-            long lines = framer.finish();
+            lines.writeTo(framer);
+            long count = framer.finish();
             out.flush();
             channel.force(true);
-            return new Written(lines, HexFormat.of().formatHex(sha256.digest()));
+            return new Written(count, HexFormat.of().formatHex(sha256.digest()));
         }
     }
 

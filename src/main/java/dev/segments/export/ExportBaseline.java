@@ -1,6 +1,7 @@
 package dev.segments.export;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.sql.Connection;
@@ -8,35 +9,75 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * What a destination holds of a segment after its successful exports ({@code export_baseline}), the
- * base of diff exports, and the lock that orders the exports of one (segment, destination) pair.
+ * What a destination holds of a segment after its successful exports ({@code export_baseline_chunk}),
+ * the base of diff exports, and the lock that orders the exports of one (segment, destination) pair.
  *
  * <p>Why a stored set and not a cursor over {@code membership_event}: membership events get their ids
  * when their transaction writes them, not when it commits, so a cursor {@code id > last} can skip an
  * event committed after a later id was read; and a user who joins and leaves between two exports
  * must appear in neither. Comparing the members in one database snapshot with the set last sent is
- * exact in both cases, at the cost of one row per (segment, destination, member). Only a successful
- * export changes the set, by exactly what it sent, so a failed export never moves the baseline, and
- * the set always equals what a consumer that applied every successful export holds.
+ * exact in both cases. Only a successful export changes the set, by exactly what it sent, so a failed
+ * export never moves the baseline, and the set always equals what a consumer that applied every
+ * successful export holds.
+ *
+ * <p>The set is stored compactly: the members of each range of 4096 user ids
+ * ({@code chunk = user_id >> 12}) as one sorted {@code smallint[]} of their offsets in the range
+ * ({@code user_id & 4095}), 2 bytes a member. Directory exports compare it with the members in Java
+ * ({@link MemberCopy}); webhook staging here, in SQL: the current members grouped the same way
+ * ("member chunks", columns {@code chunk} and {@code ids}) are compared with the stored chunks array
+ * by array, and only chunks that differ are unnested and compared offset by offset, and only they
+ * are rewritten. All SQL here takes its ids as numbers or bind-parameter markers written by the
+ * caller (a {@code COPY} takes no parameters).
  */
 final class ExportBaseline {
+
+    /** Bits of a user id below its chunk number. */
+    static final int CHUNK_BITS = 12;
+    /** A user id's offset in its chunk, as stored. */
+    private static final String OFFSET = "(user_id & " + ((1 << CHUNK_BITS) - 1) + ")::smallint";
 
     private ExportBaseline() {
     }
 
+    /** The segment's current members as member chunks. */
+    static String memberChunksSql(String segmentId) {
+        return "SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(" + OFFSET + " ORDER BY user_id) AS ids "
+                + "FROM segment_membership WHERE segment_id = " + segmentId + " AND removed_at IS NULL GROUP BY 1";
+    }
+
     /**
-     * The changes between current members and the baseline: columns {@code user_id}, {@code change}
-     * ({@code entered} or {@code left}) and {@code added_at}. The ids are bind-parameter markers or
-     * numbers written by the caller (a {@code COPY} takes no parameters).
+     * The chunks where {@code current} (member chunks) and the baseline differ: columns {@code chunk},
+     * {@code cur} and {@code old} (either NULL when that side has no ids there). With {@code replaceAll}
+     * a baseline chunk missing from {@code current} differs (it is to be emptied); without, only the
+     * chunks {@code current} names are compared.
      */
+    private static String changedChunksSql(String current, String segmentId, String destinationId, boolean replaceAll) {
+        return "SELECT chunk, c.ids AS cur, o.ids AS old FROM (" + current + ") c FULL JOIN ("
+                + "SELECT chunk, offsets AS ids FROM export_baseline_chunk WHERE segment_id = " + segmentId
+                + " AND destination_id = " + destinationId + ") o USING (chunk) WHERE c.ids IS DISTINCT FROM o.ids"
+                + (replaceAll ? "" : " AND c.chunk IS NOT NULL");
+    }
+
+    /**
+     * The changes between {@code current} (member chunks of the segment's members) and the baseline:
+     * columns {@code user_id}, {@code change} ({@code entered} or {@code left}) and, if asked,
+     * {@code added_at} (of who entered).
+     */
+    static String changesSql(String current, String segmentId, String destinationId, boolean withAddedAt) {
+        String changes = "SELECT x.user_id, x.change FROM (" + changedChunksSql(current, segmentId, destinationId, true)
+                + ") d CROSS JOIN LATERAL (SELECT (d.chunk << " + CHUNK_BITS + ") + u AS user_id, 'entered' AS change "
+                + "FROM export_offsets_minus(d.cur, d.old) u UNION ALL SELECT (d.chunk << " + CHUNK_BITS + ") + u, 'left' "
+                + "FROM export_offsets_minus(d.old, d.cur) u) x";
+        if (!withAddedAt) {
+            return changes;
+        }
+        return "SELECT ch.user_id, ch.change, m.added_at FROM (" + changes + ") ch LEFT JOIN segment_membership m "
+                + "ON ch.change = 'entered' AND m.segment_id = " + segmentId + " AND m.user_id = ch.user_id";
+    }
+
+    /** The changes since the baseline, reading the members directly (webhook staging; bind markers allowed). */
     static String changesSql(String segmentId, String destinationId) {
-        return """
-                SELECT coalesce(m.user_id, b.user_id) AS user_id,
-                       CASE WHEN b.user_id IS NULL THEN 'entered' ELSE 'left' END AS change, m.added_at
-                FROM (SELECT user_id, added_at FROM segment_membership WHERE segment_id = %1$s AND removed_at IS NULL) m
-                FULL JOIN (SELECT user_id FROM export_baseline WHERE segment_id = %1$s AND destination_id = %2$s) b
-                  ON b.user_id = m.user_id
-                WHERE m.user_id IS NULL OR b.user_id IS NULL""".formatted(segmentId, destinationId);
+        return changesSql(memberChunksSql(segmentId), segmentId, destinationId, true);
     }
 
     static String membersSql(String segmentId) {
@@ -59,45 +100,52 @@ final class ExportBaseline {
     }
 
     /**
-     * Sets the baseline to the current members as the caller's snapshot sees them (what a file
-     * export just wrote, full or diff): answers {entered, left}.
+     * One statement that makes the baseline chunks equal to {@code current} (member chunks) where they
+     * differ, and answers one row: {@code entered}, {@code left} (ids added to / dropped from the
+     * baseline). With {@code replaceAll} chunks missing from {@code current} are dropped.
      */
-    static long[] advanceToMembers(Connection conn, long segmentId, long destinationId) throws SQLException {
-        // set differences (hashed or sorted once) rather than anti-joins: a nested-loop plan over two
-        // large sets made these quadratic (10 s for 10,000 unchanged members)
-        long left = update(conn, """
-                DELETE FROM export_baseline b WHERE b.segment_id = ? AND b.destination_id = ? AND b.user_id IN (
-                    SELECT user_id FROM export_baseline WHERE segment_id = ? AND destination_id = ?
-                    EXCEPT SELECT user_id FROM segment_membership WHERE segment_id = ? AND removed_at IS NULL)""",
-                segmentId, destinationId, segmentId, destinationId, segmentId);
-        long entered = update(conn, """
-                INSERT INTO export_baseline (segment_id, destination_id, user_id)
-                SELECT ?, ?, x.user_id FROM (
-                    SELECT user_id FROM segment_membership WHERE segment_id = ? AND removed_at IS NULL
-                    EXCEPT SELECT user_id FROM export_baseline WHERE segment_id = ? AND destination_id = ?) AS x""",
-                segmentId, destinationId, segmentId, segmentId, destinationId);
-        return new long[] {entered, left};
+    static String advanceSql(String current, long segmentId, long destinationId, boolean replaceAll) {
+        String seg = Long.toString(segmentId);
+        String dest = Long.toString(destinationId);
+        return "WITH d AS MATERIALIZED (" + changedChunksSql(current, seg, dest, replaceAll) + "), "
+                + "gone AS (DELETE FROM export_baseline_chunk b USING d WHERE b.segment_id = " + seg
+                + " AND b.destination_id = " + dest + " AND b.chunk = d.chunk AND coalesce(cardinality(d.cur), 0) = 0 RETURNING 1), "
+                + "put AS (INSERT INTO export_baseline_chunk (segment_id, destination_id, chunk, offsets) SELECT " + seg
+                + ", " + dest + ", d.chunk, d.cur FROM d WHERE cardinality(d.cur) > 0 "
+                + "ON CONFLICT (segment_id, destination_id, chunk) DO UPDATE SET offsets = EXCLUDED.offsets RETURNING 1) "
+                + "SELECT coalesce(sum(CASE WHEN d.old IS NULL THEN coalesce(cardinality(d.cur), 0) "
+                + "ELSE (SELECT count(*) FROM export_offsets_minus(d.cur, d.old)) END), 0) AS entered, "
+                + "coalesce(sum(CASE WHEN d.cur IS NULL THEN coalesce(cardinality(d.old), 0) "
+                + "ELSE (SELECT count(*) FROM export_offsets_minus(d.old, d.cur)) END), 0) AS left, "
+                + "(SELECT count(*) FROM gone) + (SELECT count(*) FROM put) AS chunks FROM d";
     }
 
     /**
      * Applies what a webhook export sent (its staged items) to the baseline: a full export replaces
-     * it, a diff export adds who entered and drops who left. Answers {entered, left}.
+     * it, a diff export adds who entered and drops who left, in the chunks its items touch. Answers
+     * {entered, left}.
      */
     static Uni<long[]> applySent(SqlClient db, long exportId, long segmentId, long destinationId, ExportMode mode) {
-        String dropped = mode == ExportMode.FULL
-                ? "NOT EXISTS (SELECT 1 FROM export_item i WHERE i.export_id = $3 AND i.user_id = b.user_id)"
-                : "b.user_id IN (SELECT user_id FROM export_item WHERE export_id = $3 AND change = 'left')";
-        Tuple args = Tuple.of(segmentId, destinationId, exportId);
-        return db.preparedQuery("DELETE FROM export_baseline b WHERE b.segment_id = $1 AND b.destination_id = $2 AND " + dropped)
-                .execute(args)
-                .chain(deleted -> db.preparedQuery("""
-                        INSERT INTO export_baseline (segment_id, destination_id, user_id)
-                        SELECT $1, $2, i.user_id FROM export_item i
-                        WHERE i.export_id = $3 AND i.change IN ('member', 'entered') AND NOT EXISTS (
-                            SELECT 1 FROM export_baseline b WHERE b.segment_id = $1 AND b.destination_id = $2
-                              AND b.user_id = i.user_id)""")
-                        .execute(args)
-                        .map(inserted -> new long[] {inserted.rowCount(), deleted.rowCount()}));
+        String sql;
+        if (mode == ExportMode.FULL) {
+            sql = advanceSql("SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(" + OFFSET + " ORDER BY user_id) AS ids "
+                    + "FROM export_item WHERE export_id = " + exportId + " AND change = 'member' GROUP BY 1",
+                    segmentId, destinationId, true);
+        } else {
+            String items = "FROM export_item i WHERE i.export_id = " + exportId + " AND i.user_id BETWEEN k.chunk << "
+                    + CHUNK_BITS + " AND (k.chunk << " + CHUNK_BITS + ") + " + ((1 << CHUNK_BITS) - 1);
+            sql = advanceSql("SELECT k.chunk, ARRAY(SELECT u FROM (SELECT unnest(b.offsets) AS u EXCEPT SELECT (i.user_id & "
+                    + ((1 << CHUNK_BITS) - 1) + ")::smallint " + items + " AND i.change = 'left' UNION SELECT (i.user_id & "
+                    + ((1 << CHUNK_BITS) - 1) + ")::smallint " + items + " AND i.change = 'entered') s "
+                    + "ORDER BY u) AS ids FROM (SELECT DISTINCT user_id >> " + CHUNK_BITS + " AS chunk FROM export_item "
+                    + "WHERE export_id = " + exportId + ") k LEFT JOIN export_baseline_chunk b ON b.segment_id = "
+                    + segmentId + " AND b.destination_id = " + destinationId + " AND b.chunk = k.chunk",
+                    segmentId, destinationId, false);
+        }
+        return db.query(sql).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new long[] {row.getLong("entered"), row.getLong("left")};
+        });
     }
 
     /** Advisory lock keys are two int4s: ids folded into that range (a collision only serializes more). */
@@ -113,12 +161,4 @@ final class ExportBaseline {
         }
     }
 
-    private static long update(Connection conn, String sql, long... args) throws SQLException {
-        try (PreparedStatement statement = conn.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                statement.setLong(i + 1, args[i]);
-            }
-            return statement.executeLargeUpdate();
-        }
-    }
 }

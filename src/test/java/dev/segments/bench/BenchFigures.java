@@ -68,7 +68,22 @@ record BenchFigures(
         }
     }
 
-    /** A full CSV export of a segment holding every user: first (baseline written too) and again. */
-    record Export(long members, double firstSeconds, double againSeconds, long bytes) {
+    /**
+     * CSV exports of a segment holding every user to directory destinations, request to completed job:
+     * {@code full} mode first (baseline written), again (nothing changed) and after 1% of the members
+     * changed; the same in {@code diff} mode to a second destination. {@code copySeconds} is the same-run
+     * baseline: a plain {@code COPY} of the members' ids, drained.
+     */
+    record Export(long members, double copySeconds, double fullFirstSeconds, double fullAgainSeconds,
+            double fullChangedSeconds, double diffFirstSeconds, double diffAgainSeconds, double diffChangedSeconds,
+            long bytes, long diffFirstLines, long diffAgainLines, long diffChangedLines, long diffChangedEntered,
+            long diffChangedLeft) {
+
+        /** The slowest of the six, in seconds per 1M members. */
+        double worstSecondsPerMillion() {
+            double worst = Math.max(Math.max(fullFirstSeconds, fullAgainSeconds), Math.max(fullChangedSeconds,
+                    Math.max(diffFirstSeconds, Math.max(diffAgainSeconds, diffChangedSeconds))));
+            return worst * 1_000_000 / Math.max(1, members);
+        }
     }
 }

@@ -37,6 +37,18 @@ class EngineBenchmark {
     void measure() throws Exception {
         BenchSettings settings = BenchSettings.fullScale();
         Path target = Path.of("target");
+        if ("export".equals(System.getProperty("bench.only", "").strip())) {
+            // only row 7: the exports of a segment holding bench.users members (no users generated)
+            BenchFigures.Export export = new ExportLoad(pool, new BenchClient(base, json), settings).run();
+            String report = BenchReport.exportMarkdown(BenchReport.machine(pool), export,
+                    "./mvnw -B verify -Pbenchmark -Dbench.only=export -Dbench.users=" + settings.users());
+            Files.writeString(target.resolve("benchmark-export.md"), report);
+            System.out.println(report);
+            assertEquals(settings.users(), export.members(), "the full export wrote every member");
+            assertEquals(0, export.diffAgainLines(), "a diff with nothing changed is empty");
+            assertEquals(2L * (settings.users() / 200), export.diffChangedLines(), "the diff holds who joined and who left");
+            return;
+        }
         BenchFigures figures = new EngineBench(pool, new BenchClient(base, json), json, settings, target).run();
         String report = BenchReport.markdown(figures, "./mvnw -B verify -Pbenchmark -Dbench.users=" + settings.users());
         Files.writeString(target.resolve("benchmark.md"), report);

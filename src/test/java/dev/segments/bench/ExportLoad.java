@@ -1,19 +1,29 @@
 package dev.segments.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.arc.Arc;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 /**
- * Exports a segment holding every generated user to CSV in a directory destination through the API,
- * twice: the first export also writes the destination's baseline (one row per member), the second
- * finds it in place. Times are from the request to the completed job, seen by polling every 20 ms.
+ * Exports a segment holding every generated user to CSV in directory destinations through the API,
+ * in both modes: to one destination in {@code full} mode and to another in {@code diff} mode, each
+ * first (the destination's baseline is written too), again with nothing changed, and after 1% of the
+ * members changed (0.5% left, as many new users joined). Times are from the request to the completed
+ * job, seen by polling every 5 ms. The same-run baseline is a plain {@code COPY (SELECT user_id …
+ * ORDER BY user_id) TO STDOUT} of the same members through the JDBC driver, drained without writing
+ * (median of 3): the least any export of them has to do.
  */
 final class ExportLoad {
 
@@ -36,47 +46,98 @@ final class ExportLoad {
         long segmentId = segment.path("id").asLong();
         api.awaitJobs(List.of(segment.path("job_id").asLong()));
         // every generated user is a member (written directly: this measures the export, not a compute)
-        pool.preparedQuery("INSERT INTO segment_membership (segment_id, user_id) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g")
-                .execute(Tuple.of(segmentId, settings.firstUserId() + 1, settings.lastUserId()))
-                .await().atMost(Duration.ofHours(1));
+        sql("INSERT INTO segment_membership (segment_id, user_id) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g",
+                Tuple.of(segmentId, settings.firstUserId() + 1, settings.lastUserId()));
+        sql("VACUUM ANALYZE segment_membership", Tuple.tuple());
         Path root = Path.of(ConfigProvider.getConfig().getValue("segments.exports.root", String.class)).toAbsolutePath().normalize();
-        Path dir = root.resolve("bench-" + settings.firstUserId());
-        long destination = api.post("/api/v1/destinations", "{\"name\": \"" + tag + "\", \"type\": \"directory\", \"path\": \""
-                + dir + "\"}", 201).path("id").asLong();
+        Path fullDir = root.resolve("bench-" + settings.firstUserId() + "-full");
+        Path diffDir = root.resolve("bench-" + settings.firstUserId() + "-diff");
+        long full = destination(tag + " full", fullDir);
+        long diff = destination(tag + " diff", diffDir);
         try {
-            Timed first = export(segmentId, destination);
-            Timed again = export(segmentId, destination);
-            long bytes = Files.size(dir.resolve(again.file()));
-            LOG.infof("export of %,d members to CSV: %.3f s first, %.3f s again, %,d bytes", again.members(),
-                    first.seconds(), again.seconds(), bytes);
-            return new BenchFigures.Export(again.members(), first.seconds(), again.seconds(), bytes);
+            double copyBefore = plainCopySeconds(segmentId);
+            Timed fullFirst = export(segmentId, full, "full");
+            Timed fullAgain = export(segmentId, full, "full");
+            Timed diffFirst = export(segmentId, diff, "diff");
+            Timed diffAgain = export(segmentId, diff, "diff");
+            // 1% of the members change: every 200th leaves, as many new users join
+            int moved = settings.users() / 200;
+            sql("UPDATE segment_membership SET removed_at = now() WHERE segment_id = $1 AND user_id % 200 = 0",
+                    Tuple.of(segmentId));
+            sql("INSERT INTO segment_membership (segment_id, user_id) SELECT $1, g FROM generate_series($2::bigint, $3::bigint) g",
+                    Tuple.of(segmentId, settings.lastUserId() + 1, settings.lastUserId() + moved));
+            sql("VACUUM ANALYZE segment_membership", Tuple.tuple());
+            Timed diffChanged = export(segmentId, diff, "diff");
+            Timed fullChanged = export(segmentId, full, "full");
+            double copyAfter = plainCopySeconds(segmentId);
+            long bytes = Files.size(fullDir.resolve(fullAgain.file()));
+            BenchFigures.Export figures = new BenchFigures.Export(fullAgain.lines(), Math.min(copyBefore, copyAfter),
+                    fullFirst.seconds(), fullAgain.seconds(), fullChanged.seconds(), diffFirst.seconds(),
+                    diffAgain.seconds(), diffChanged.seconds(), bytes, diffFirst.lines(), diffAgain.lines(),
+                    diffChanged.lines(), diffChanged.entered(), diffChanged.left());
+            LOG.infof("export of %,d members to CSV: plain COPY %.3f s; full %.3f / %.3f / %.3f s; diff %.3f / %.3f / %.3f s",
+                    figures.members(), figures.copySeconds(), fullFirst.seconds(), fullAgain.seconds(), fullChanged.seconds(),
+                    diffFirst.seconds(), diffAgain.seconds(), diffChanged.seconds());
+            return figures;
         } finally {
-            api.delete("/api/v1/destinations/" + destination);
+            api.delete("/api/v1/destinations/" + full);
+            api.delete("/api/v1/destinations/" + diff);
             api.delete("/api/v1/segments/" + segmentId);
-            try (var files = Files.list(dir)) {
-                for (Path file : files.toList()) {
-                    Files.delete(file);
+            for (Path dir : List.of(fullDir, diffDir)) {
+                if (Files.isDirectory(dir)) {
+                    try (var files = Files.list(dir)) {
+                        for (Path file : files.toList()) {
+                            Files.delete(file);
+                        }
+                    }
+                    Files.deleteIfExists(dir);
                 }
             }
-            Files.deleteIfExists(dir);
         }
     }
 
-    private Timed export(long segmentId, long destination) {
+    private long destination(String name, Path dir) {
+        return api.post("/api/v1/destinations", "{\"name\": \"" + name + "\", \"type\": \"directory\", \"path\": \""
+                + dir + "\"}", 201).path("id").asLong();
+    }
+
+    /** The least an export of these members does: read them in order with COPY, drained (median of 3). */
+    private double plainCopySeconds(long segmentId) throws Exception {
+        AgroalDataSource dataSource = Arc.container().instance(AgroalDataSource.class).get();
+        String sql = "COPY (SELECT user_id FROM segment_membership WHERE segment_id = " + segmentId
+                + " AND removed_at IS NULL ORDER BY user_id) TO STDOUT";
+        double[] times = new double[3];
+        try (Connection conn = dataSource.getConnection()) {
+            for (int i = 0; i < times.length; i++) {
+                long start = System.nanoTime();
+                conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, OutputStream.nullOutputStream());
+                times[i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        Arrays.sort(times);
+        return times[1];
+    }
+
+    private Timed export(long segmentId, long destination, String mode) {
         long start = System.nanoTime();
         long id = api.post("/api/v1/segments/" + segmentId + "/exports",
-                "{\"destination_id\": " + destination + ", \"format\": \"csv\", \"mode\": \"full\"}", 202).path("id").asLong();
+                "{\"destination_id\": " + destination + ", \"format\": \"csv\", \"mode\": \"" + mode + "\"}", 202)
+                .path("id").asLong();
         while (true) {
             JsonNode job = api.get("/api/v1/exports/" + id);
             String status = job.path("status").asText();
             if ("completed".equals(status)) {
-                return new Timed((System.nanoTime() - start) / 1e9, job.path("total_count").asLong(), job.path("file_name").asText());
+                Timed timed = new Timed((System.nanoTime() - start) / 1e9, job.path("total_count").asLong(),
+                        job.path("entered_count").asLong(), job.path("left_count").asLong(), job.path("file_name").asText());
+                LOG.infof("export %d (%s): %,d lines (+%,d / -%,d) in %.3f s", id, mode, timed.lines(), timed.entered(),
+                        timed.left(), timed.seconds());
+                return timed;
             }
             if ("failed".equals(status)) {
                 throw new IllegalStateException("export " + id + " failed: " + job.path("error").asText());
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -84,6 +145,10 @@ final class ExportLoad {
         }
     }
 
-    private record Timed(double seconds, long members, String file) {
+    private void sql(String sql, Tuple args) {
+        pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofHours(1));
+    }
+
+    private record Timed(double seconds, long lines, long entered, long left, String file) {
     }
 }

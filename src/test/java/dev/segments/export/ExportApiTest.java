@@ -121,6 +121,46 @@ class ExportApiTest {
     }
 
     @Test
+    void shouldDiffAcrossBaselineChunksWhenAWholeChunkLeavesAndANewOneEnters() throws Exception {
+        // users 7_160_000, 7_165_000, 7_170_000 and 7_175_000 fall in different baseline chunks (4096 ids each)
+        long segment = segmentWith("expapi_chunks", 7_160_000, 7_165_000, 7_165_001, 7_170_000);
+        Path dir = Path.of(root(), "expapi", "chunks");
+        long diffs = createDirectory("expapi chunks diff", dir.resolve("diff").toString());
+        long fulls = createDirectory("expapi chunks full", dir.resolve("full").toString());
+        JsonPath first = exportAndWait(segment, diffs, "csv", "diff", "completed");
+        assertEquals(4, first.getLong("entered_count"));
+        JsonPath firstFull = exportAndWait(segment, fulls, "csv", "full", "completed");
+        assertEquals(4, firstFull.getLong("entered_count"));
+        assertEquals(0, firstFull.getLong("left_count"));
+
+        putAttributes(7_160_000, "{\"expapi_chunks\": false}").statusCode(200); // its chunk empties
+        putAttributes(7_165_001, "{\"expapi_chunks\": false}").statusCode(200); // its chunk keeps 7_165_000
+        putAttributes(7_175_000, "{\"expapi_chunks\": true}").statusCode(200); // a chunk not in the baseline
+        JsonPath second = exportAndWait(segment, diffs, "csv", "diff", "completed");
+        assertEquals(List.of("user_id,change", "7160000,left", "7165001,left", "7175000,entered"),
+                Files.readAllLines(dir.resolve("diff").resolve(second.getString("file_name"))));
+        assertEquals(1, second.getLong("entered_count"));
+        assertEquals(2, second.getLong("left_count"));
+        JsonPath again = exportAndWait(segment, diffs, "csv", "diff", "completed");
+        assertEquals(0, again.getLong("total_count"));
+
+        // the full destination's baseline moved by the same changes
+        JsonPath full = exportAndWait(segment, fulls, "csv", "full", "completed");
+        List<String> lines = Files.readAllLines(dir.resolve("full").resolve(full.getString("file_name")));
+        assertEquals(List.of("7165000", "7170000", "7175000"), lines.stream().skip(1).map(l -> l.split(",")[0]).toList());
+        assertEquals(1, full.getLong("entered_count"));
+        assertEquals(2, full.getLong("left_count"));
+
+        // everyone leaves: the next diff says so, and the baseline is empty afterwards
+        for (long user : new long[] {7_165_000, 7_170_000, 7_175_000}) {
+            putAttributes(user, "{\"expapi_chunks\": false}").statusCode(200);
+        }
+        JsonPath gone = exportAndWait(segment, diffs, "ndjson", "diff", "completed");
+        assertEquals(3, gone.getLong("left_count"));
+        assertEquals(0, exportAndWait(segment, diffs, "csv", "diff", "completed").getLong("total_count"));
+    }
+
+    @Test
     void shouldNotMoveTheBaselineWhenAnExportFailsAndShouldRetryIt() throws Exception {
         long segment = segmentWith("expapi_fail", 7_100_031, 7_100_032);
         Path dir = Path.of(root(), "expapi", "fail");
