@@ -3,6 +3,8 @@ package dev.segments.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** The application's own settings (prefix {@code segments}); every one has a sensible default. */
 @ConfigMapping(prefix = "segments")
@@ -84,6 +86,17 @@ public interface SegmentsConfig {
         /** How long a full compute of one segment may run before it is cancelled and marked failed. */
         @WithDefault("30m")
         Duration computeTimeout();
+
+        /** Largest body of a JSON request under {@code /api}; a bigger one is refused with 413. */
+        @WithDefault("10M")
+        io.quarkus.runtime.configuration.MemorySize jsonBody();
+
+        /**
+         * Largest body of {@code POST /api/v1/users/import} (NDJSON); a bigger one is refused with 413.
+         * {@code quarkus.http.limits.max-body-size} must be at least this large.
+         */
+        @WithDefault("512M")
+        io.quarkus.runtime.configuration.MemorySize importBody();
     }
 
     interface Alerts {
@@ -165,5 +178,18 @@ public interface SegmentsConfig {
         /** Longest wait between two attempts, {@code Retry-After} included. */
         @WithDefault("60s")
         Duration backoffMax();
+
+        /**
+         * Whether webhook URLs may point at loopback, link-local, private, unspecified or multicast
+         * addresses (off by default: a webhook must not reach into the server's own network).
+         */
+        @WithDefault("false")
+        boolean allowPrivateWebhooks();
+
+        /**
+         * Hosts (exact names) and address ranges (CIDR like {@code 10.1.0.0/16}, or single addresses)
+         * that webhooks may reach even though they are private.
+         */
+        Optional<List<String>> webhookAllowedHosts();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.config.SegmentsConfig;
 import dev.segments.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,11 +24,13 @@ public class DestinationService {
     private final Pool pool;
     private final DestinationStore store;
     private final SegmentsConfig config;
+    private final WebhookGuard guard;
 
-    public DestinationService(Pool pool, DestinationStore store, SegmentsConfig config) {
+    public DestinationService(Pool pool, DestinationStore store, SegmentsConfig config, WebhookGuard guard) {
         this.pool = pool;
         this.store = store;
         this.config = config;
+        this.guard = guard;
     }
 
     /** The directory every directory destination must lie under. */
@@ -38,11 +41,23 @@ public class DestinationService {
     /** Creates a destination; a webhook's answer is the only one that ever shows its secret. */
     public Uni<Destination> create(JsonNode body) {
         Destination destination = parse(body);
-        return pool.withTransaction(conn -> store.insert(conn, destination))
+        return checkUrl(destination).chain(() -> pool.withTransaction(conn -> store.insert(conn, destination)))
                 .onFailure(PgException.class).transform(e -> "23505".equals(((PgException) e).getSqlState())
                         ? ProblemException.conflict("/name", "a destination named \"" + destination.name() + "\" already exists")
                         : e)
                 .map(Destination::withSecretShown);
+    }
+
+    /** A webhook URL must not reach into the server's own network; resolving its host may block, so off the event loop. */
+    private Uni<Void> checkUrl(Destination destination) {
+        if (!destination.isWebhook()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().item(() -> guard.refusal(destination.url()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(refusal -> refusal.isPresent()
+                        ? Uni.createFrom().failure(ProblemException.badRequest("/url", refusal.get()))
+                        : Uni.createFrom().voidItem());
     }
 
     public Uni<Destination> get(long id) {

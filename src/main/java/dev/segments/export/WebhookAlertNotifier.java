@@ -33,13 +33,13 @@ public class WebhookAlertNotifier implements AlertNotifier {
     private final ObjectMapper json;
     private final WebhookDelivery delivery;
 
-    public WebhookAlertNotifier(Pool pool, DestinationStore destinations, ObjectMapper json) {
+    public WebhookAlertNotifier(Pool pool, DestinationStore destinations, ObjectMapper json, WebhookGuard guard) {
         this.pool = pool;
         this.destinations = destinations;
         this.json = json;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.delivery = new WebhookDelivery(http, new Backoff(Duration.ZERO, Duration.ZERO, () -> 0), () -> { });
+        this.delivery = new WebhookDelivery(http, new Backoff(Duration.ZERO, Duration.ZERO, () -> 0), () -> { }, guard);
     }
 
     @Override

@@ -15,16 +15,19 @@ import java.util.Optional;
  * Sends one batch to a webhook until it is accepted (2xx), with a fresh Standard Webhooks signature
  * per attempt and the same {@code webhook-id} on every attempt (the consumer's idempotency key).
  * 5xx, 408, 429, timeouts and connection failures are retried after {@link Backoff} delays; any other
- * answer is a permanent failure.
+ * answer is a permanent failure. A URL that now resolves to an internal address ({@link WebhookGuard})
+ * is refused before the request is sent, and is not retried.
  */
 final class WebhookDelivery {
 
     private final HttpClient http;
     private final Backoff backoff;
     private final Runnable heartbeat;
+    private final WebhookGuard guard;
 
-    WebhookDelivery(HttpClient http, Backoff backoff, Runnable heartbeat) {
+    WebhookDelivery(HttpClient http, Backoff backoff, Runnable heartbeat, WebhookGuard guard) {
         this.http = http;
+        this.guard = guard;
         this.backoff = backoff;
         this.heartbeat = heartbeat;
     }
@@ -39,6 +42,11 @@ final class WebhookDelivery {
     void send(Destination destination, String webhookId, String contentType, Map<String, String> headers, byte[] body)
             throws Failed, InterruptedException {
         for (int attempt = 1;; attempt++) {
+            // DNS may have changed since the destination was created: check again before every attempt
+            Optional<String> refusal = guard.refusal(destination.url());
+            if (refusal.isPresent()) {
+                throw new Failed(webhookId + ": refused, " + refusal.get() + " (not retried)");
+            }
             long timestamp = Instant.now().getEpochSecond();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(destination.url()))
                     .timeout(Duration.ofMillis(destination.timeoutMs()))

@@ -34,9 +34,11 @@ public class WebhookExport {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final Backoff backoff;
+    private final WebhookGuard guard;
 
-    public WebhookExport(Pool pool, ExportStore exports, SegmentsConfig config) {
+    public WebhookExport(Pool pool, ExportStore exports, SegmentsConfig config, WebhookGuard guard) {
         this.pool = pool;
+        this.guard = guard;
         this.exports = exports;
         this.backoff = new Backoff(config.exports().backoffBase(), config.exports().backoffMax(),
                 () -> ThreadLocalRandom.current().nextDouble());
@@ -45,7 +47,7 @@ public class WebhookExport {
     /** Call from a worker thread: it blocks for the whole delivery. */
     public void run(ExportView claimed, Destination destination) throws WebhookDelivery.Failed, InterruptedException, IOException {
         ExportView export = claimed.staged() ? claimed : await(pool.withTransaction(conn -> stage(conn, claimed)));
-        WebhookDelivery delivery = new WebhookDelivery(http, backoff, () -> await(heartbeat(export.id())));
+        WebhookDelivery delivery = new WebhookDelivery(http, backoff, () -> await(heartbeat(export.id())), guard);
         int size = destination.batchSize();
         int batches = (int) Math.max(1, (export.totalCount() + size - 1) / size);
         long through = export.sentThrough();

@@ -51,6 +51,15 @@ public class ProblemMappers {
         if ("57014".equals(e.getSqlState())) {
             return respond(new Problem("about:blank", "Service unavailable", 503, "The query took too long", null));
         }
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        if (state.startsWith("22") || state.equals("54000")) {
+            // a data exception (a value the database cannot hold: U+0000 in text, a number out of range, ...)
+            // or a value too large for an index: the request's fault. Validation at the edge should catch
+            // these first, with a pointer; this is the safety net. Nothing was committed.
+            LOG.warnf("Request rejected by the database (%s): %s", state, e.getErrorMessage());
+            return respond(ProblemException.badRequest("", "A value in the request cannot be stored or compared: "
+                    + e.getErrorMessage()).toProblem());
+        }
         LOG.error("Database failure", e);
         return respond(new Problem("about:blank", "Internal error", 500, "A database operation failed", null));
     }

@@ -42,7 +42,10 @@ public class AttributeResource {
     public Uni<AttributeCatalog.Values> values(@PathParam("name") String name, @QueryParam("prefix") String prefix,
             @QueryParam("limit") String limit) {
         int size = Params.limit(limit, 20, 100);
-        return catalog.values(name, text(prefix, "prefix"), size);
+        if (name.isEmpty()) {
+            throw ProblemException.badRequest("/name", "name must not be empty");
+        }
+        return catalog.values(text(name, "name"), text(prefix, "prefix"), size);
     }
 
     private static String text(String raw, String name) {
