@@ -52,7 +52,7 @@ class HostileInputTest {
     private static final List<String> TABLES = List.of("segment", "segment_dependency", "segment_attribute",
             "user_attribute_snapshot", "dirty_user", "segment_compute_job", "segment_membership", "membership_event",
             "segment_alert_settings", "segment_alert", "export_destination", "segment_export", "export_item",
-            "export_baseline", "segment_subscription");
+            "export_baseline_chunk", "segment_subscription");
 
     @TestHTTPResource("/")
     URL base;

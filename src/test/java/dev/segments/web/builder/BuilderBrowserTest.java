@@ -108,8 +108,17 @@ class BuilderBrowserTest {
         choose("r-2-0-op", "eq");
         type("r-2-0-val", "free");
         browser.byLabel("Combine conditions of this group");
-        browser.waitFor(d -> d.findElement(By.id("r-2-and"))).findElement(By.xpath("following-sibling::label[1]")).click();
-        browser.waitFor(d -> d.findElement(By.id("r-2-and")).isSelected());
+        // click "Match all" of the inner group; a tree redrawn by an answer still in flight may undo the
+        // click, so it is clicked again until the redrawn tree shows it
+        browser.waitFor(d -> {
+            if (d.findElement(By.id("r-2-and")).isSelected() && d.findElements(By.cssSelector(".htmx-request")).isEmpty()) {
+                return true;
+            }
+            if (!d.findElement(By.id("r-2-and")).isSelected()) {
+                d.findElement(By.cssSelector("label[for='r-2-and']")).click();
+            }
+            return null;
+        });
         browser.waitFor(d -> d.findElements(By.cssSelector("#node-r-2 > .row button")).stream()
                 .filter(b -> b.getText().contains("Segment")).findFirst().orElse(null)).click();
         choose("r-2-1-seg", String.valueOf(partners));
