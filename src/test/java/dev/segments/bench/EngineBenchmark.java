@@ -37,6 +37,13 @@ class EngineBenchmark {
     void measure() throws Exception {
         BenchSettings settings = BenchSettings.fullScale();
         Path target = Path.of("target");
+        if (BenchOnly.selected(BenchOnly.ESTIMATE)) { // -Dbench.only=estimate: the estimate rows alone
+            String only = new EstimateOnlyBench(pool, new BenchClient(base, json), json, settings).run(
+                    "./mvnw -B verify -Pbenchmark -Dbench.only=estimate -Dbench.users=" + settings.users());
+            Files.writeString(target.resolve("benchmark-estimate.md"), only);
+            System.out.println(only);
+            return;
+        }
         BenchFigures figures = new EngineBench(pool, new BenchClient(base, json), json, settings, target).run();
         String report = BenchReport.markdown(figures, "./mvnw -B verify -Pbenchmark -Dbench.users=" + settings.users());
         Files.writeString(target.resolve("benchmark.md"), report);

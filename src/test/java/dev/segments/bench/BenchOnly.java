@@ -1,0 +1,27 @@
+package dev.segments.bench;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code -Dbench.only=estimate[,...]}: run only some parts of the benchmark (a comma-separated list;
+ * empty or absent: everything). Each part that can run alone has its own runner; a part this build
+ * does not know is an error rather than a silent full run.
+ */
+final class BenchOnly {
+
+    static final String ESTIMATE = "estimate";
+
+    private BenchOnly() {
+    }
+
+    static Set<String> parts() {
+        return Arrays.stream(System.getProperty("bench.only", "").split(","))
+                .map(String::trim).filter(part -> !part.isEmpty()).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
+    static boolean selected(String part) {
+        return parts().contains(part);
+    }
+}
