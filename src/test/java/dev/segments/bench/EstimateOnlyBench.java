@@ -46,6 +46,7 @@ final class EstimateOnlyBench {
     String run(String command) throws Exception {
         double generate = generateUsers();
         List<Long> segments = createSegments();
+        double[][] statements = saveStatementWithAndWithoutTriggers();
         double[][] events = eventsWithAndWithoutTriggers();
         long differences = sampleDifferences();
         BenchFigures.Estimates e = new EstimateBench(api, json, settings).run(segments);
@@ -65,6 +66,11 @@ final class EstimateOnlyBench {
                 + "%,.0f off (medians) | %.2f× | no noticeable drop |%n", settings.eventRequests() * settings.eventsPerRequest(),
                 settings.eventsPerRequest(), settings.eventClients(), eventRounds, list(events[0]), list(events[1]), with,
                 without, with / without));
+        md.append(fmt("| 4c | The event path's snapshot save statement alone (`UPDATE … FROM unnest(…)` of %d random users), "
+                + "stored-sample triggers on vs off, %d alternating repetitions each | %.2f ms on, %.2f ms off (medians) "
+                + "| +%.2f ms per statement (%.1f%%) | |%n", SAVE_USERS, statements[0].length, median(statements[0]),
+                median(statements[1]), median(statements[0]) - median(statements[1]),
+                100 * (median(statements[0]) / median(statements[1]) - 1)));
         md.append(fmt("| | Check: stored sample vs its definition after the event rounds | %d rows differ | | 0 |%n",
                 differences));
         md.append(fmt("| 6a | Size estimate, %s%% sample, vs exact count of the same rule (median of %d random rules, the "
@@ -110,6 +116,45 @@ final class EstimateOnlyBench {
         return ids;
     }
 
+    private static final int SAVE_USERS = 1000;
+
+    /**
+     * Milliseconds of the event path's save statement ({@code SnapshotStore.save}: one UPDATE of 1,000
+     * users' attributes) with [0] and without [1] the sample triggers, alternating; every statement
+     * fires the other snapshot triggers too, so the difference is the sample triggers' cost.
+     */
+    private double[][] saveStatementWithAndWithoutTriggers() {
+        int repetitions = Integer.getInteger("bench.estimate-save-repetitions", 15);
+        double[][] millis = new double[2][repetitions];
+        java.util.Random random = new java.util.Random(settings.seed() ^ 0x5A5E);
+        for (int r = 0; r < repetitions; r++) {
+            for (int off = 0; off < 2; off++) {
+                setTriggers(off == 0);
+                Long[] ids = random.longs(settings.firstUserId() + 1, settings.lastUserId() + 1).distinct()
+                        .limit(SAVE_USERS).sorted().boxed().toArray(Long[]::new);
+                String[] attributes = new String[ids.length];
+                String[] times = new String[ids.length];
+                for (int i = 0; i < ids.length; i++) {
+                    attributes[i] = "{\"sessions_30d\": " + random.nextInt(90) + ", \"account_tier\": \""
+                            + BenchUsers.TIERS[random.nextInt(BenchUsers.TIERS.length)] + "\"}";
+                    times[i] = "{}";
+                }
+                long start = System.nanoTime();
+                sql("""
+                        UPDATE user_attribute_snapshot s
+                        SET attributes = s.attributes || x.a::jsonb, attribute_times = x.t::jsonb, updated_at = now()
+                        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(u, a, t)
+                        WHERE s.user_id = x.u""", Tuple.of(ids, attributes, times));
+                millis[off][r] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        setTriggers(true);
+        rebuildSample();
+        LOG.infof("save statement: %.2f ms with the sample triggers, %.2f ms without (medians)", median(millis[0]),
+                median(millis[1]));
+        return millis;
+    }
+
     /** events/s per round: [0] with the sample triggers, [1] without; rounds alternate, starting with the triggers on. */
     private double[][] eventsWithAndWithoutTriggers() throws Exception {
         double[][] perSecond = new double[2][eventRounds];
@@ -150,6 +195,9 @@ final class EstimateOnlyBench {
                 WHERE estimate_bucket(user_id) < estimate_sample_buckets()
                 ON CONFLICT (user_id) DO UPDATE SET bucket = excluded.bucket, attributes = excluded.attributes
                     WHERE estimate_sample.attributes IS DISTINCT FROM excluded.attributes""", Tuple.tuple());
+        sql("""
+                DELETE FROM estimate_sample e
+                WHERE NOT EXISTS (SELECT 1 FROM user_attribute_snapshot s WHERE s.user_id = e.user_id)""", Tuple.tuple());
         sql("VACUUM ANALYZE estimate_sample", Tuple.tuple());
     }
 
