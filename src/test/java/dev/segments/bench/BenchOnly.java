@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code -Dbench.only=estimate[,...]}: run only some parts of the benchmark (a comma-separated list;
- * empty or absent: everything). Each part that can run alone has its own runner; a part this build
- * does not know is an error rather than a silent full run.
+ * empty or absent: everything). Each part that can run alone has its own runner, which checks
+ * {@link #selected}; {@code EngineBenchmark} runs the estimate part alone when it is listed.
  */
 final class BenchOnly {
 

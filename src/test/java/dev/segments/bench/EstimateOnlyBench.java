@@ -128,7 +128,8 @@ final class EstimateOnlyBench {
         double[][] millis = new double[2][repetitions];
         java.util.Random random = new java.util.Random(settings.seed() ^ 0x5A5E);
         for (int r = 0; r < repetitions; r++) {
-            for (int off = 0; off < 2; off++) {
+            for (int step = 0; step < 2; step++) {
+                int off = r % 2 == 0 ? step : 1 - step;
                 setTriggers(off == 0);
                 Long[] ids = random.longs(settings.firstUserId() + 1, settings.lastUserId() + 1).distinct()
                         .limit(SAVE_USERS).sorted().boxed().toArray(Long[]::new);
@@ -155,11 +156,15 @@ final class EstimateOnlyBench {
         return millis;
     }
 
-    /** events/s per round: [0] with the sample triggers, [1] without; rounds alternate, starting with the triggers on. */
+    /**
+     * events/s per round: [0] with the sample triggers, [1] without; the order alternates by round
+     * (on-off, off-on, ...), so that a machine that speeds up or slows down during the run favours neither.
+     */
     private double[][] eventsWithAndWithoutTriggers() throws Exception {
         double[][] perSecond = new double[2][eventRounds];
         for (int round = 0; round < eventRounds; round++) {
-            for (int off = 0; off < 2; off++) {
+            for (int step = 0; step < 2; step++) {
+                int off = round % 2 == 0 ? step : 1 - step; // on-off, off-on, ...: a drift favours neither
                 setTriggers(off == 0);
                 BenchSettings seeded = new BenchSettings(settings.users(), settings.segments(), settings.minConditions(),
                         settings.maxConditions(), settings.eventClients(), settings.eventsPerRequest(),
