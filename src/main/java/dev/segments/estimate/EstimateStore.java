@@ -17,11 +17,21 @@ import java.util.List;
  * SQL of the estimates: the trigger-kept population and data version, and one counting statement
  * over a {@code TABLESAMPLE BERNOULLI} sample (row by row, so the sample is a simple random sample;
  * {@code SYSTEM} would take whole pages and bias the interval) or over every snapshot.
+ *
+ * <p>A sample of at most {@link #STORED_SAMPLE_PERCENT}% is drawn from {@code estimate_sample} (V9),
+ * the trigger-kept copy of the users in the first 2% of {@code hashint8(user_id)} buckets, at
+ * {@code percent / 2} of its rows: each user is then in the sample with probability
+ * {@code percent / 100}, as with a Bernoulli sample of the whole table, but only a table 50 times
+ * smaller is read. Larger samples read the whole snapshot table.
  */
 @ApplicationScoped
 public class EstimateStore {
 
+    /** The share of users (percent) that {@code estimate_sample} holds: {@code estimate_sample_buckets()} of 10,000. */
+    static final double STORED_SAMPLE_PERCENT = 2;
+
     private static final String SAMPLE = "user_attribute_snapshot s TABLESAMPLE BERNOULLI ($1::float4)";
+    private static final String STORED_SAMPLE = "estimate_sample s TABLESAMPLE BERNOULLI ($1::float4)";
     private static final String ALL = "user_attribute_snapshot s";
 
     /** Rows counted, and the users matching each node asked for, by JSON Pointer (the whole rule first). */
@@ -56,24 +66,36 @@ public class EstimateStore {
     /** Counts a sample ({@code percent}; null: every snapshot) for the whole rule only. */
     Uni<Counts> count(SqlClient db, Rule rule, Double percent, String pointer, Instant now) {
         List<Object> args = new ArrayList<>();
-        if (percent != null) {
-            args.add(percent);
-        }
+        String from = from(percent, args);
         SqlParams params = new SqlParams(args.size() + 1);
         String where = SqlCompiler.compile(rule, "s.attributes", "s.user_id", params, now);
-        String sql = "SELECT count(*), count(*) FILTER (WHERE " + where + ") FROM " + (percent != null ? SAMPLE : ALL);
+        String sql = "SELECT count(*), count(*) FILTER (WHERE " + where + ") FROM " + from;
         return run(db, sql, args, params, List.of(pointer));
+    }
+
+    /**
+     * The FROM item of a sample of {@code percent} (null: every snapshot), adding its argument: the
+     * stored sample for small percents, at the rate that gives every user the same {@code percent}.
+     */
+    static String from(Double percent, List<Object> args) {
+        if (percent == null) {
+            return ALL;
+        }
+        if (percent <= STORED_SAMPLE_PERCENT) {
+            args.add(percent * 100 / STORED_SAMPLE_PERCENT);
+            return STORED_SAMPLE;
+        }
+        args.add(percent);
+        return SAMPLE;
     }
 
     /** Like {@link #count} for every node of the rule, in {@link NodeColumns#pointers()} order. */
     Uni<Counts> countPerNode(SqlClient db, Rule rule, Double percent, String pointer, Instant now) {
         List<Object> args = new ArrayList<>();
-        if (percent != null) {
-            args.add(percent);
-        }
+        String from = from(percent, args);
         SqlParams params = new SqlParams(args.size() + 1);
         NodeColumns columns = new NodeColumns(rule.toJson(), pointer, params, now);
-        return run(db, columns.countSql(percent != null ? SAMPLE : ALL), args, params, columns.pointers());
+        return run(db, columns.countSql(from), args, params, columns.pointers());
     }
 
     private static Uni<Counts> run(SqlClient db, String sql, List<Object> args, SqlParams params, List<String> pointers) {

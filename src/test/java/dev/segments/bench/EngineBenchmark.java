@@ -37,7 +37,16 @@ class EngineBenchmark {
     void measure() throws Exception {
         BenchSettings settings = BenchSettings.fullScale();
         Path target = Path.of("target");
-        if ("export".equals(System.getProperty("bench.only", "").strip())) {
+        if (BenchOnly.selected(BenchOnly.ESTIMATE)) { // -Dbench.only=estimate: the estimate rows alone
+            String only = new EstimateOnlyBench(pool, new BenchClient(base, json), json, settings).run(
+                    "./mvnw -B verify -Pbenchmark -Dbench.only=estimate -Dbench.users=" + settings.users());
+            Files.writeString(target.resolve("benchmark-estimate.md"), only);
+            System.out.println(only);
+            if (!BenchOnly.selected(BenchOnly.EXPORT)) {
+                return;
+            }
+        }
+        if (BenchOnly.selected(BenchOnly.EXPORT)) {
             // only row 7: the exports of a segment holding bench.users members (no users generated)
             BenchFigures.Export export = new ExportLoad(pool, new BenchClient(base, json), settings).run();
             String report = BenchReport.exportMarkdown(BenchReport.machine(pool), export,
