@@ -17,23 +17,39 @@ import java.util.Set;
 @ApplicationScoped
 public class MembershipStore {
 
-    /** The segments each of these users is currently a member of. */
+    /**
+     * The segments each of these users is currently a member of, from their {@code user_segment_set}
+     * rows (one index probe per user). It may name a segment deleted since; callers evaluate only the
+     * catalog's segments, which never include it.
+     */
     public Uni<Map<Long, Set<Long>>> openSegments(SqlClient db, Long[] userIds) {
-        return db.preparedQuery("""
-                SELECT user_id, segment_id FROM segment_membership
-                WHERE user_id = ANY($1::bigint[]) AND removed_at IS NULL""")
+        return db.preparedQuery("SELECT user_id, segment_ids FROM user_segment_set WHERE user_id = ANY($1::bigint[])")
                 .execute(Tuple.of((Object) userIds))
                 .map(rows -> {
                     Map<Long, Set<Long>> open = new HashMap<>();
-                    rows.forEach(row -> open.computeIfAbsent(row.getLong(0), k -> new HashSet<>()).add(row.getLong(1)));
+                    rows.forEach(row -> open.put(row.getLong(0), segmentSet(row.getArrayOfLongs(1))));
                     return open;
                 });
     }
 
+    /** A {@code segment_ids} array as a mutable set (empty for null; a stray non-positive id is ignored, see V13). */
+    public static Set<Long> segmentSet(Long[] segmentIds) {
+        Set<Long> set = new HashSet<>();
+        if (segmentIds != null) {
+            for (Long id : segmentIds) {
+                if (id != null && id > 0) {
+                    set.add(id);
+                }
+            }
+        }
+        return set;
+    }
+
     /**
-     * Writes joins (opening or reopening the row) and leaves, each with its membership event. Each
-     * change's feed key (see {@link ChangeFeed}) is this transaction's id, or the key of the previous
-     * change of that membership when that is larger; the event carries the same key.
+     * Writes joins (opening or reopening the row) and leaves, each with its membership event, then the
+     * users' {@code user_segment_set} rows (last, in user order: see V13). Each change's feed key (see
+     * {@link ChangeFeed}) is this transaction's id, or the key of the previous change of that
+     * membership when that is larger; the event carries the same key.
      */
     public Uni<Void> write(SqlClient db, List<MembershipChange> changes) {
         if (changes.isEmpty()) {
@@ -62,7 +78,37 @@ public class MembershipStore {
                                 changes.stream().map(c -> c.join() ? "join" : "leave").toArray(String[]::new),
                                 changes.stream().map(MembershipChange::eventId).toArray(String[]::new),
                                 changes.stream().map(MembershipChange::jobId).toArray(Long[]::new))))
+                .chain(() -> applySetDeltas(db, changes))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Applies the changes to the users' segment sets: one upsert, rows locked in user order, each
+     * user's delta as +segment (join) / -segment (leave). A user without a row gets one (a leave
+     * needs an open membership, so a new row only ever receives joins).
+     */
+    private static Uni<Void> applySetDeltas(SqlClient db, List<MembershipChange> changes) {
+        java.util.TreeMap<Long, List<Long>> deltas = new java.util.TreeMap<>();
+        for (MembershipChange change : changes) {
+            deltas.computeIfAbsent(change.userId(), k -> new ArrayList<>())
+                    .add(change.join() ? change.segmentId() : -change.segmentId());
+        }
+        Long[] users = deltas.keySet().toArray(Long[]::new);
+        String[] arrays = deltas.values().stream().map(MembershipStore::arrayLiteral).toArray(String[]::new);
+        return db.preparedQuery("""
+                        INSERT INTO user_segment_set AS us (user_id, segment_ids)
+                        SELECT u, d::bigint[] FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS x(u, d, n) ORDER BY n
+                        ON CONFLICT (user_id) DO UPDATE SET segment_ids = segment_set_apply(us.segment_ids, EXCLUDED.segment_ids)""")
+                .execute(Tuple.of(users, arrays))
+                .replaceWithVoid();
+    }
+
+    private static String arrayLiteral(List<Long> ids) {
+        StringBuilder text = new StringBuilder("{");
+        for (Long id : ids) {
+            text.append(text.length() == 1 ? "" : ",").append(id);
+        }
+        return text.append('}').toString();
     }
 
     /** One page of a segment's current members, ordered by user id. */
