@@ -116,7 +116,23 @@ final class EngineBench {
                     round + 1, full.wallSeconds(), read, direct.seconds(), direct.added(), direct.removed(),
                     full.wallSeconds() / direct.seconds(), events.seconds(), full.wallSeconds() / events.seconds()));
         }
-        return report.toString();
+        return report.append("\nusers whose segment set differs from their open memberships: ").append(segmentSetMismatches())
+                .append('\n').toString();
+    }
+
+    /** Users of this run whose {@code user_segment_set} row differs from their open memberships (V13): must be 0. */
+    long segmentSetMismatches() {
+        return sql("""
+                WITH open AS (
+                    SELECT user_id, array_agg(segment_id ORDER BY segment_id) AS ids FROM segment_membership
+                    WHERE removed_at IS NULL AND user_id > $1 AND user_id <= $2 GROUP BY user_id
+                ), sets AS (
+                    SELECT user_id, ARRAY(SELECT x FROM unnest(segment_ids) x WHERE x > 0 ORDER BY x) AS ids
+                    FROM user_segment_set WHERE user_id > $1 AND user_id <= $2
+                )
+                SELECT count(*) FROM open o FULL JOIN sets s ON s.user_id = o.user_id
+                WHERE coalesce(o.ids, '{}') IS DISTINCT FROM coalesce(s.ids, '{}')""",
+                Tuple.of(settings.firstUserId(), settings.lastUserId())).iterator().next().getLong(0);
     }
 
     private com.fasterxml.jackson.databind.JsonNode parse(String text) {
