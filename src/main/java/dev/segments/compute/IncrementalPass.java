@@ -1,6 +1,5 @@
 package dev.segments.compute;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.compute.MembershipEvaluator.Transition;
 import dev.segments.config.SegmentsConfig;
 import dev.segments.db.Locks;
@@ -9,8 +8,8 @@ import dev.segments.membership.MembershipStore;
 import dev.segments.segment.Catalog;
 import dev.segments.segment.CatalogCache;
 import dev.segments.segment.CatalogSegment;
-import dev.segments.user.SnapshotStore;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -18,9 +17,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +26,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
- * batch, with the same in-memory evaluator as the real-time path and three statements per batch: the
- * claim (which takes the users' flags with {@code FOR UPDATE SKIP LOCKED}, so two instances never
- * process the same user), one read of the users' snapshots and open memberships, and the writes.
+ * batch, with the same in-memory evaluator as the real-time path and two statements per batch besides
+ * the locks: the claim (which takes the users' flags with {@code FOR UPDATE SKIP LOCKED}, so two
+ * instances never process the same user) with the read of their snapshots and segment sets, and the writes.
  * Phase times of each pass are logged at debug level.
  */
 @ApplicationScoped
@@ -42,16 +38,17 @@ public class IncrementalPass {
 
     private static final int MAX_BATCHES_PER_PASS = 2_000;
 
+    /** Below this many users per core a batch is evaluated in fewer parts (handing work over costs too). */
+    private static final int MIN_USERS_PER_PART = 500;
+
     private final Pool pool;
     private final CatalogCache catalogs;
     private final JobStore jobs;
     private final SegmentsConfig config;
-    private final SnapshotStore snapshots;
     private final MembershipStore memberships;
 
-    public IncrementalPass(Pool pool, CatalogCache catalogs, JobStore jobs, SegmentsConfig config, SnapshotStore snapshots,
+    public IncrementalPass(Pool pool, CatalogCache catalogs, JobStore jobs, SegmentsConfig config,
             MembershipStore memberships) {
-        this.snapshots = snapshots;
         this.memberships = memberships;
         this.pool = pool;
         this.catalogs = catalogs;
@@ -98,93 +95,92 @@ public class IncrementalPass {
         tally.phase(null);
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
-                .chain(catalog -> claim(conn).chain(users -> {
-                    tally.phase(Phase.CLAIM);
-                    if (users.length == 0) {
-                        return Uni.createFrom().item(0);
-                    }
+                .chain(catalog -> {
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                            .chain(() -> read(conn, users))
-                            .invoke(() -> tally.phase(Phase.READ))
-                            .map(batch -> evaluate(batch, segments, tally))
-                            .invoke(() -> tally.phase(Phase.EVALUATE))
-                            .chain(changes -> memberships.write(conn, changes))
-                            .invoke(() -> {
-                                tally.phase(Phase.WRITE);
-                                tally.users += users.length;
-                            })
-                            .replaceWith(users.length);
-                }));
-    }
-
-    /**
-     * Claims a batch of dirty users by deleting their flags, skipping flags another transaction holds.
-     * A user marked again while the batch runs stays dirty: the marking statement waits for this
-     * transaction's row lock and, once it commits, finds no flag and inserts a new one.
-     */
-    private Uni<Long[]> claim(SqlConnection conn) {
-        return conn.preparedQuery("""
-                        DELETE FROM dirty_user WHERE user_id IN (
-                            SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED)
-                        RETURNING user_id""")
-                .execute(Tuple.of(config.incremental().batchSize()))
-                .map(rows -> {
-                    Long[] users = new Long[rows.size()];
-                    int i = 0;
-                    for (Row row : rows) {
-                        users[i++] = row.getLong(0);
-                    }
-                    Arrays.sort(users);
-                    return users;
+                            .chain(() -> claimAndRead(conn))
+                            .chain(batch -> {
+                                tally.phase(Phase.CLAIM_AND_READ);
+                                if (batch.isEmpty()) {
+                                    return Uni.createFrom().item(0);
+                                }
+                                return evaluate(batch, segments, tally.jobs).chain(changes -> {
+                                    changes.forEach(change -> tally.add(change.segmentId(), change.join()));
+                                    tally.phase(Phase.EVALUATE);
+                                    return memberships.write(conn, changes);
+                                }).invoke(() -> {
+                                    tally.phase(Phase.WRITE);
+                                    tally.users += batch.size();
+                                }).replaceWith(batch.size());
+                            });
                 });
     }
 
     /**
-     * The claimed users' attributes (null for a deleted user) and open memberships, in one statement.
-     * It runs after the claim, so it sees every change committed before the flags were taken.
+     * Claims a batch of dirty users by deleting their flags, skipping flags another transaction holds,
+     * and reads their attributes (null for a deleted user) and current segments, in one statement.
+     * A user marked again while the batch runs stays dirty: the marking statement waits for this
+     * transaction's row lock and, once it commits, finds no flag and inserts a new one. The statement
+     * runs after the segment locks are taken, so it sees every membership written before them.
      */
-    private Uni<List<DirtyUser>> read(SqlConnection conn, Long[] users) {
+    private Uni<List<DirtyUser>> claimAndRead(SqlConnection conn) {
         return conn.preparedQuery("""
-                        WITH memberships AS (
-                            SELECT user_id, array_agg(segment_id) AS segments FROM segment_membership
-                            WHERE user_id = ANY($1::bigint[]) AND removed_at IS NULL GROUP BY user_id)
-                        SELECT u.id, s.attributes::text, o.segments
-                        FROM unnest($1::bigint[]) AS u(id)
-                        LEFT JOIN user_attribute_snapshot s ON s.user_id = u.id
-                        LEFT JOIN memberships o ON o.user_id = u.id""")
-                .execute(Tuple.of((Object) users))
+                        WITH claimed AS (
+                            DELETE FROM dirty_user WHERE user_id IN (
+                                SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                            RETURNING user_id)
+                        SELECT c.user_id, s.attributes::text, us.segment_ids
+                        FROM claimed c
+                        LEFT JOIN user_attribute_snapshot s ON s.user_id = c.user_id
+                        LEFT JOIN user_segment_set us ON us.user_id = c.user_id""")
+                .execute(Tuple.of(config.incremental().batchSize()))
                 .map(rows -> {
                     List<DirtyUser> batch = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        String attributes = row.getString(1);
-                        Set<Long> open = new HashSet<>();
-                        Long[] segments = row.getArrayOfLongs(2);
-                        if (segments != null) {
-                            Collections.addAll(open, segments);
-                        }
-                        batch.add(new DirtyUser(row.getLong(0), attributes == null ? null : snapshots.forEvaluation(attributes),
-                                open));
+                        batch.add(new DirtyUser(row.getLong(0), row.getString(1), row.getArrayOfLongs(2)));
                     }
                     return batch;
                 });
     }
 
-    /** A claimed user: attributes (null once deleted) and the segments they are in now. */
-    private record DirtyUser(long id, ObjectNode attributes, Set<Long> open) {
+    /** A claimed user: their attributes document (null once deleted) and the segment set read with it. */
+    private record DirtyUser(long id, String attributes, Long[] segmentSet) {
     }
 
-    private static List<MembershipChange> evaluate(List<DirtyUser> batch, List<CatalogSegment> segments, Tally tally) {
+    /**
+     * Parses and evaluates the batch on the worker pool, in as many parts as there are cores (the
+     * event loop stays free); the changes come back in the batch's order.
+     */
+    private static Uni<List<MembershipChange>> evaluate(List<DirtyUser> batch, List<CatalogSegment> segments,
+            Map<Long, Long> jobs) {
+        UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
+        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), batch.size() / MIN_USERS_PER_PART));
+        int size = (batch.size() + parts - 1) / parts;
+        List<Uni<List<MembershipChange>>> work = new ArrayList<>();
+        for (int from = 0; from < batch.size(); from += size) {
+            List<DirtyUser> part = batch.subList(from, Math.min(batch.size(), from + size));
+            work.add(Uni.createFrom().item(() -> evaluate(part, segments, parser, jobs, now))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+        }
+        return Uni.join().all(work).andFailFast().map(results -> {
+            List<MembershipChange> changes = new ArrayList<>();
+            results.forEach(changes::addAll);
+            return changes;
+        });
+    }
+
+    private static List<MembershipChange> evaluate(List<DirtyUser> part, List<CatalogSegment> segments, UsedAttributes parser,
+            Map<Long, Long> jobs, Instant now) {
         List<MembershipChange> changes = new ArrayList<>();
-        for (DirtyUser user : batch) {
+        for (DirtyUser user : part) {
+            Set<Long> open = MembershipStore.segmentSet(user.segmentSet());
             List<Transition> transitions = user.attributes() == null
-                    ? leaveAll(user.open(), segments) // the user was deleted: no segment keeps them
-                    : MembershipEvaluator.evaluate(user.attributes(), segments, user.open(), now);
+                    ? leaveAll(open, segments) // the user was deleted: no segment keeps them
+                    : MembershipEvaluator.evaluate(parser.parse(user.attributes()), segments, open, now);
             for (Transition t : transitions) {
-                changes.add(MembershipChange.byJob(user.id(), t.segmentId(), t.join(), tally.jobs.get(t.segmentId())));
-                tally.add(t.segmentId(), t.join());
+                changes.add(MembershipChange.byJob(user.id(), t.segmentId(), t.join(), jobs.get(t.segmentId())));
             }
         }
         return changes;
@@ -195,7 +191,7 @@ public class IncrementalPass {
     }
 
     /** The steps of a batch, timed for the debug log. */
-    private enum Phase { CLAIM, READ, EVALUATE, WRITE }
+    private enum Phase { CLAIM_AND_READ, EVALUATE, WRITE }
 
     /** Running totals of one pass. */
     private static final class Tally {

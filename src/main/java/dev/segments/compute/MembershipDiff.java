@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * One set-based statement that brings a segment's membership in line with its rule: it evaluates the
  * compiled rule over every snapshot, compares with the open memberships, writes joins and leaves with
- * their membership events (with their feed keys, see {@code MembershipStore#write}), and counts them. A segment whose membership is already right is not
+ * their membership events (with their feed keys, see {@code MembershipStore#write}) and the users'
+ * segment sets (V13: one upsert, in user order, after the membership writes), and counts them. A segment whose membership is already right is not
  * written at all.
  *
  * <p>The comparison is a FULL JOIN of the two sets, which PostgreSQL can only run as a hash or merge
@@ -55,9 +56,16 @@ public final class MembershipDiff {
                 UNION ALL
                 SELECT user_id, $1::bigint, 'leave', 'job', $2::bigint, feed_key FROM leaves
                 RETURNING 1
+            ), sets AS (
+                INSERT INTO user_segment_set AS us (user_id, segment_ids)
+                SELECT user_id, ARRAY[d] FROM (
+                    SELECT user_id, $1::bigint AS d FROM joins UNION ALL SELECT user_id, -$1::bigint FROM leaves) x
+                ORDER BY user_id
+                ON CONFLICT (user_id) DO UPDATE SET segment_ids = segment_set_apply_one(us.segment_ids, EXCLUDED.segment_ids[1])
+                RETURNING 1
             )
             SELECT (SELECT count(*) FROM joins), (SELECT count(*) FROM leaves), (SELECT count(*) FROM cur),
-                   (SELECT count(*) FROM logged)
+                   (SELECT count(*) FROM logged), (SELECT count(*) FROM sets)
             """;
 
     private static final String PREVIEW = DIFF + """

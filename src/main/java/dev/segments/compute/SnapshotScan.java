@@ -1,24 +1,15 @@
 package dev.segments.compute;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.segment.CatalogSegment;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,12 +29,6 @@ class SnapshotScan {
     private static final Logger LOG = Logger.getLogger(SnapshotScan.class);
 
     private static final int BATCH = 2_048;
-
-    /**
-     * Numbers as doubles, the type rules compare them in (exactly what the app's decimal-keeping
-     * mapper would give after conversion, without a BigDecimal per number).
-     */
-    private final ObjectMapper json = new ObjectMapper();
 
     /** The fingerprint of each segment's evaluated members at {@code now}, in the order of {@code segments}. */
     Fingerprint[] evaluate(Connection conn, List<CatalogSegment> segments, Instant now) throws SQLException {
@@ -107,10 +92,9 @@ class SnapshotScan {
             Integer i = index.get(id);
             return i != null && matched[i];
         };
-        Set<String> used = new HashSet<>();
-        segments.forEach(segment -> used.addAll(segment.rule().attributes()));
+        UsedAttributes parser = new UsedAttributes(segments);
         for (int row = 0; row < size; row++) {
-            ObjectNode attributes = parse(documents[row], used);
+            ObjectNode attributes = parser.parse(documents[row]);
             for (int i = 0; i < count; i++) {
                 matched[i] = segments.get(i).compiled().test(attributes, isMember, now);
                 if (matched[i]) {
@@ -119,48 +103,6 @@ class SnapshotScan {
             }
         }
         return fingerprints;
-    }
-
-    /** Reads only the attributes some rule uses; the others are skipped without building nodes. */
-    private ObjectNode parse(byte[] document, Set<String> used) {
-        ObjectNode attributes = json.createObjectNode();
-        try (JsonParser parser = json.createParser(document)) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                if (used.contains(name)) {
-                    attributes.set(name, value(parser));
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            return attributes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Scalars are built directly from the token (the common case); arrays and objects by the mapper. */
-    private JsonNode value(JsonParser parser) throws IOException {
-        JsonNodeFactory nodes = json.getNodeFactory();
-        switch (parser.currentToken()) {
-            case VALUE_STRING:
-                return nodes.textNode(parser.getText());
-            case VALUE_NUMBER_INT:
-                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        ? nodes.numberNode(parser.getBigIntegerValue()) : nodes.numberNode(parser.getLongValue());
-            case VALUE_NUMBER_FLOAT:
-                return nodes.numberNode(parser.getDoubleValue());
-            case VALUE_TRUE:
-                return nodes.booleanNode(true);
-            case VALUE_FALSE:
-                return nodes.booleanNode(false);
-            case VALUE_NULL:
-                return nodes.nullNode();
-            default:
-                return json.readTree(parser);
-        }
     }
 
     private static Fingerprint[] merge(List<Future<Fingerprint[]>> results, int count) throws SQLException {

@@ -17,51 +17,77 @@ import java.util.Set;
 @ApplicationScoped
 public class MembershipStore {
 
-    /** The segments each of these users is currently a member of. */
+    /**
+     * The segments each of these users is currently a member of, from their {@code user_segment_set}
+     * rows (one index probe per user). It may name a segment deleted since; callers evaluate only the
+     * catalog's segments, which never include it.
+     */
     public Uni<Map<Long, Set<Long>>> openSegments(SqlClient db, Long[] userIds) {
-        return db.preparedQuery("""
-                SELECT user_id, segment_id FROM segment_membership
-                WHERE user_id = ANY($1::bigint[]) AND removed_at IS NULL""")
+        return db.preparedQuery("SELECT user_id, segment_ids FROM user_segment_set WHERE user_id = ANY($1::bigint[])")
                 .execute(Tuple.of((Object) userIds))
                 .map(rows -> {
                     Map<Long, Set<Long>> open = new HashMap<>();
-                    rows.forEach(row -> open.computeIfAbsent(row.getLong(0), k -> new HashSet<>()).add(row.getLong(1)));
+                    rows.forEach(row -> open.put(row.getLong(0), segmentSet(row.getArrayOfLongs(1))));
                     return open;
                 });
     }
 
+    /** A {@code segment_ids} array as a mutable set (empty for null; a stray non-positive id is ignored, see V13). */
+    public static Set<Long> segmentSet(Long[] segmentIds) {
+        Set<Long> set = new HashSet<>();
+        if (segmentIds != null) {
+            for (Long id : segmentIds) {
+                if (id != null && id > 0) {
+                    set.add(id);
+                }
+            }
+        }
+        return set;
+    }
+
     /**
-     * Writes joins (opening or reopening the row) and leaves, each with its membership event. Each
+     * Writes joins (opening or reopening the row) and leaves, each with its membership event, and the
+     * users' {@code user_segment_set} rows (one upsert in user order, see V13), in one statement. Each
      * change's feed key (see {@link ChangeFeed}) is this transaction's id, or the key of the previous
-     * change of that membership when that is larger; the event carries the same key.
+     * change of that membership when that is larger; the event carries the same key. A leave of a
+     * membership that is already closed writes nothing.
      */
     public Uni<Void> write(SqlClient db, List<MembershipChange> changes) {
         if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<MembershipChange> joins = changes.stream().filter(MembershipChange::join).toList();
-        List<MembershipChange> leaves = changes.stream().filter(c -> !c.join()).toList();
         return db.preparedQuery("""
-                        INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at, feed_key)
-                        SELECT s, u, now(), NULL, pg_current_xact_id() FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
-                        ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = now(), removed_at = NULL,
-                            feed_key = greatest(pg_current_xact_id(), m.feed_key)""")
-                .execute(Tuple.of(segmentIds(joins), userIds(joins)))
-                .chain(() -> db.preparedQuery("""
-                        UPDATE segment_membership m SET removed_at = now(), feed_key = greatest(pg_current_xact_id(), m.feed_key)
-                        FROM unnest($1::bigint[], $2::bigint[]) AS x(s, u)
-                        WHERE m.segment_id = x.s AND m.user_id = x.u AND m.removed_at IS NULL""")
-                        .execute(Tuple.of(segmentIds(leaves), userIds(leaves))))
-                .chain(() -> db.preparedQuery("""
-                        INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id, job_id, feed_key)
-                        SELECT x.u, x.s, x.k, CASE WHEN x.j IS NULL THEN 'event' ELSE 'job' END, x.e, x.j, m.feed_key
-                        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS x(u, s, k, e, j, n)
-                        JOIN segment_membership m ON m.segment_id = x.s AND m.user_id = x.u
-                        ORDER BY x.n""")
-                        .execute(Tuple.of(userIds(changes), segmentIds(changes),
-                                changes.stream().map(c -> c.join() ? "join" : "leave").toArray(String[]::new),
-                                changes.stream().map(MembershipChange::eventId).toArray(String[]::new),
-                                changes.stream().map(MembershipChange::jobId).toArray(Long[]::new))))
+                        WITH x AS (
+                            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::text[], $5::bigint[])
+                                WITH ORDINALITY AS x(u, s, j, e, job, n)
+                        ), joins AS (
+                            INSERT INTO segment_membership AS m (segment_id, user_id, added_at, removed_at, feed_key)
+                            SELECT s, u, now(), NULL, pg_current_xact_id() FROM x WHERE j
+                            ON CONFLICT (segment_id, user_id) DO UPDATE SET added_at = now(), removed_at = NULL,
+                                feed_key = greatest(pg_current_xact_id(), m.feed_key)
+                            RETURNING m.segment_id, m.user_id, m.feed_key
+                        ), leaves AS (
+                            UPDATE segment_membership m SET removed_at = now(), feed_key = greatest(pg_current_xact_id(), m.feed_key)
+                            FROM x WHERE NOT x.j AND m.segment_id = x.s AND m.user_id = x.u AND m.removed_at IS NULL
+                            RETURNING m.segment_id, m.user_id, m.feed_key
+                        ), written AS (
+                            SELECT x.*, w.feed_key FROM x JOIN (
+                                SELECT segment_id, user_id, feed_key, true AS j FROM joins
+                                UNION ALL SELECT segment_id, user_id, feed_key, false FROM leaves) w
+                            ON w.segment_id = x.s AND w.user_id = x.u AND w.j = x.j
+                        ), logged AS (
+                            INSERT INTO membership_event (user_id, segment_id, kind, cause, event_id, job_id, feed_key)
+                            SELECT u, s, CASE WHEN j THEN 'join' ELSE 'leave' END, CASE WHEN job IS NULL THEN 'event' ELSE 'job' END,
+                                   e, job, feed_key
+                            FROM written ORDER BY n
+                        )
+                        INSERT INTO user_segment_set AS us (user_id, segment_ids)
+                        SELECT u, array_agg(CASE WHEN j THEN s ELSE -s END ORDER BY n) FROM written GROUP BY u ORDER BY u
+                        ON CONFLICT (user_id) DO UPDATE SET segment_ids = segment_set_apply(us.segment_ids, EXCLUDED.segment_ids)""")
+                .execute(Tuple.of(userIds(changes), segmentIds(changes),
+                        changes.stream().map(MembershipChange::join).toArray(Boolean[]::new),
+                        changes.stream().map(MembershipChange::eventId).toArray(String[]::new),
+                        changes.stream().map(MembershipChange::jobId).toArray(Long[]::new)))
                 .replaceWithVoid();
     }
 

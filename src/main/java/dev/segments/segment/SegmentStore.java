@@ -137,9 +137,16 @@ public class SegmentStore {
                 .replaceWithVoid();
     }
 
-    /** Deletes a segment with its memberships (their event log stays: it is history). */
+    /**
+     * Deletes a segment with its memberships (their event log stays: it is history) and removes it
+     * from its members' segment sets, locking those rows in user order like every writer (V13).
+     */
     public Uni<Void> delete(SqlClient db, long id) {
         return db.preparedQuery("DELETE FROM segment_membership WHERE segment_id = $1").execute(Tuple.of(id))
+                .chain(() -> db.preparedQuery("""
+                        UPDATE user_segment_set us SET segment_ids = array_remove(us.segment_ids, $1)
+                        FROM (SELECT user_id FROM user_segment_set WHERE $1 = ANY (segment_ids) ORDER BY user_id FOR UPDATE) x
+                        WHERE us.user_id = x.user_id""").execute(Tuple.of(id)))
                 .chain(() -> db.preparedQuery("DELETE FROM segment WHERE id = $1").execute(Tuple.of(id)))
                 .replaceWithVoid();
     }

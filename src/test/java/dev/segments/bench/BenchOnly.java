@@ -13,6 +13,7 @@ final class BenchOnly {
 
     static final String ESTIMATE = "estimate";
     static final String EXPORT = "export";
+    static final String INCREMENTAL = "incremental";
 
     private BenchOnly() {
     }

@@ -89,6 +89,60 @@ final class EngineBench {
                 nanos, estimates, export);
     }
 
+    /**
+     * {@code -Dbench.only=incremental}: rows #1, #3 and #3b alone, several rounds each. With
+     * {@code -Dbench.data-dir} the generated users and segments are kept and reused by the next run.
+     */
+    String runIncrementalOnly(int rounds) {
+        List<Row> existing = new ArrayList<>();
+        sql("SELECT id, rules::text FROM segment WHERE name LIKE $1 ORDER BY id", Tuple.of("bench " + settings.firstUserId() + " #%"))
+                .forEach(existing::add);
+        if (existing.size() == settings.segments()) {
+            existing.forEach(row -> segments.put(row.getLong(0), (ObjectNode) parse(row.getString(1))));
+        } else {
+            generateUsers();
+            createSegments(new ArrayList<>());
+            vacuumComputeWrites();
+        }
+        double read = readAllSeconds();
+        EventLoad eventLoad = new EventLoad(api, settings);
+        incremental(0);
+        StringBuilder report = new StringBuilder("| round | full recompute | read | #3 direct | ratio | #3b events | ratio |\n|---|---|---|---|---|---|---|\n");
+        for (int round = 0; round < rounds; round++) {
+            Compute full = fullRecompute("steady-state full recompute");
+            Incremental direct = markOnePercentDirtyAndRun(round);
+            Incremental events = changeOnePercentThroughEventsAndRun(eventLoad, round);
+            report.append(String.format(java.util.Locale.ROOT, "| %d | %.3f s | %.3f s | %.3f s (+%d/-%d) | %.1fx | %.3f s | %.1fx |%n",
+                    round + 1, full.wallSeconds(), read, direct.seconds(), direct.added(), direct.removed(),
+                    full.wallSeconds() / direct.seconds(), events.seconds(), full.wallSeconds() / events.seconds()));
+        }
+        return report.append("\nusers whose segment set differs from their open memberships: ").append(segmentSetMismatches())
+                .append('\n').toString();
+    }
+
+    /** Users of this run whose {@code user_segment_set} row differs from their open memberships (V13): must be 0. */
+    long segmentSetMismatches() {
+        return sql("""
+                WITH open AS (
+                    SELECT user_id, array_agg(segment_id ORDER BY segment_id) AS ids FROM segment_membership
+                    WHERE removed_at IS NULL AND user_id > $1 AND user_id <= $2 GROUP BY user_id
+                ), sets AS (
+                    SELECT user_id, ARRAY(SELECT x FROM unnest(segment_ids) x WHERE x > 0 ORDER BY x) AS ids
+                    FROM user_segment_set WHERE user_id > $1 AND user_id <= $2
+                )
+                SELECT count(*) FROM open o FULL JOIN sets s ON s.user_id = o.user_id
+                WHERE coalesce(o.ids, '{}') IS DISTINCT FROM coalesce(s.ids, '{}')""",
+                Tuple.of(settings.firstUserId(), settings.lastUserId())).iterator().next().getLong(0);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode parse(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private double generateUsers() {
         sql(BenchUsers.CREATE_PICK, Tuple.tuple());
         List<Object> args = new ArrayList<>(List.of(settings.users(), settings.firstUserId()));
@@ -172,7 +226,11 @@ final class EngineBench {
 
     /** Changes attributes of a random 1% of the users in the snapshot table, flags them, and runs the pass. */
     private Incremental markOnePercentDirtyAndRun() {
-        Long[] ids = randomOnePercent(settings.seed() ^ 0x5EED);
+        return markOnePercentDirtyAndRun(0);
+    }
+
+    private Incremental markOnePercentDirtyAndRun(int round) {
+        Long[] ids = randomOnePercent((settings.seed() ^ 0x5EED) + round);
         sql(BenchUsers.CHANGE_AND_MARK_DIRTY, Tuple.of(ids, BenchUsers.TIERS));
         Incremental result = incremental(ids.length);
         LOG.infof("incremental pass over %d dirty users: %.3f s", ids.length, result.seconds());
@@ -184,7 +242,11 @@ final class EngineBench {
      * memberships are already current, the pass re-checks every segment) and runs the pass.
      */
     private Incremental changeOnePercentThroughEventsAndRun(EventLoad events) {
-        Long[] ids = randomOnePercent(settings.seed() ^ 0xE7E7);
+        return changeOnePercentThroughEventsAndRun(events, 0);
+    }
+
+    private Incremental changeOnePercentThroughEventsAndRun(EventLoad events, int round) {
+        Long[] ids = randomOnePercent((settings.seed() ^ 0xE7E7) + round);
         events.changeThroughEvents(ids);
         Incremental result = incremental(ids.length);
         LOG.infof("incremental pass over %d users dirtied by events: %.3f s", ids.length, result.seconds());

@@ -46,6 +46,13 @@ class EngineBenchmark {
                 return;
             }
         }
+        if (BenchOnly.selected(BenchOnly.INCREMENTAL)) { // rows #1, #3, #3b in rounds, data reusable (-Dbench.data-dir)
+            String only = new EngineBench(pool, new BenchClient(base, json), json, settings, target)
+                    .runIncrementalOnly(Integer.getInteger("bench.rounds", 3));
+            Files.writeString(target.resolve("benchmark-incremental.md"), only);
+            System.out.println(only);
+            return;
+        }
         if (BenchOnly.selected(BenchOnly.EXPORT)) {
             // only row 7: the exports of a segment holding bench.users members (no users generated)
             BenchFigures.Export export = new ExportLoad(pool, new BenchClient(base, json), settings).run();

@@ -39,8 +39,10 @@ class EngineBenchmarkSmokeTest {
         BenchSettings settings = BenchSettings.smoke();
         EngineBench bench = new EngineBench(pool, new BenchClient(base, json), json, settings, Path.of("target"));
         BenchFigures f;
+        String incrementalOnly;
         try {
             f = bench.run();
+            incrementalOnly = bench.runIncrementalOnly(1); // -Dbench.only=incremental, on the data just generated
         } finally {
             bench.removeData();
         }
@@ -49,6 +51,8 @@ class EngineBenchmarkSmokeTest {
         System.out.println(report);
 
         assertAll(
+                () -> assertTrue(incrementalOnly.contains("| 1 |"), incrementalOnly),
+                () -> assertTrue(incrementalOnly.endsWith("open memberships: 0\n"), incrementalOnly),
                 () -> assertEquals(settings.segments(), f.firstCompute().jobs(), "one first compute per segment"),
                 () -> assertEquals(0, f.firstCompute().failed(), "failed first computes"),
                 () -> assertTrue(f.firstCompute().added() > 0, "the first compute wrote memberships"),

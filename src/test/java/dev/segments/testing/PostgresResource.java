@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A real PostgreSQL for the Quarkus tests: started once per test run, fresh data every run. Tests run
  * it without fsync (the library's default); {@code -Dbench.durable-postgres=true} (set by the
- * benchmark profile) turns fsync and synchronous commits on.
+ * benchmark profile) turns fsync and synchronous commits on; {@code -Dbench.data-dir=DIR} keeps the
+ * database in DIR between runs (benchmark iterations that reuse their generated data).
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
@@ -24,6 +25,10 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 builder.setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on")
                         .setServerConfig("shared_buffers", System.getProperty("bench.shared-buffers", "1GB"));
+            }
+            String dataDir = System.getProperty("bench.data-dir", "");
+            if (!dataDir.isBlank()) {
+                builder.setDataDirectory(java.nio.file.Path.of(dataDir)).setCleanDataDirectory(false);
             }
             postgres = builder.start();
         } catch (IOException e) {
