@@ -23,7 +23,7 @@ import java.sql.SQLException;
  * <p>The set is stored compactly: the members of each range of 4096 user ids
  * ({@code chunk = user_id >> 12}) as one sorted {@code smallint[]} of their offsets in the range
  * ({@code user_id & 4095}), 2 bytes a member. Directory exports compare it with the members in Java
- * ({@link MemberCopy}); webhook staging here, in SQL: the current members grouped the same way
+ * ({@link ChunkMerge}, streaming, chunk by chunk); webhook staging here, in SQL: the current members grouped the same way
  * ("member chunks", columns {@code chunk} and {@code ids}) are compared with the stored chunks array
  * by array, and only chunks that differ are unnested and compared offset by offset, and only they
  * are rewritten. All SQL here takes its ids as numbers or bind-parameter markers written by the
