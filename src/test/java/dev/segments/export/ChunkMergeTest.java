@@ -72,6 +72,7 @@ class ChunkMergeTest {
     void shouldRetainNoMoreHeapForFourTimesTheMembers() throws Exception {
         long one = retainedDuringMerge(N, false);
         long four = retainedDuringMerge(4 * N, false);
+        System.out.printf("merge retained %,d bytes for 1M generated ids, %,d for 4M%n", one, four);
         // a structure of even 1 byte per member would add 3 MB here; a long per member, 24 MB
         assertTrue(four - one < 1_500_000, "retained " + one + " bytes for 1M members, " + four + " for 4M");
     }
@@ -80,7 +81,8 @@ class ChunkMergeTest {
     void shouldSeeTheHeapGrowWhenASinkKeepsEveryId() throws Exception {
         long one = retainedDuringMerge(N, true);
         long four = retainedDuringMerge(4 * N, true);
-        assertTrue(four - one > 10_000_000, "a sink keeping every id: " + one + " vs " + four + " bytes");
+        System.out.printf("a sink keeping every id retained %,d bytes for 1M generated ids, %,d for 4M%n", one, four);
+        assertTrue(four - one > 6_000_000, "a sink keeping every id: " + one + " vs " + four + " bytes");
     }
 
     /** The most heap still reachable at four points of a full export of {@code members}, over what it was before. */
