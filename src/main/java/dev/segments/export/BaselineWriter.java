@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 final class BaselineWriter implements ChunkMerge.Target, AutoCloseable {
 
-    private static final int BATCH = 32;
+    private static final int BATCH = 8;
 
     private final Connection conn;
     private final long segmentId;

@@ -50,6 +50,14 @@ final class BinaryCopyReader implements AutoCloseable {
         return (high << 32) | (readInt() & 0xffffffffL);
     }
 
+    /** After the trailer: reads to the end of the stream, so the COPY ends normally (not cancelled on close). */
+    void drain() throws IOException {
+        position = limit;
+        while (in.read(buffer, 0, buffer.length) >= 0) {
+            // nothing follows the trailer but the end of the COPY
+        }
+    }
+
     void expectLength(int length) throws IOException {
         int actual = readInt();
         if (actual != length) {

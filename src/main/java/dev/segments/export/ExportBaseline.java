@@ -25,8 +25,8 @@ import java.sql.SQLException;
  * ({@link ChunkMerge}, streaming, chunk by chunk); webhook exports ({@link WebhookItems}) in SQL
  * with the statements here: the current members grouped the same way ("member chunks", columns
  * {@code chunk} and {@code ids}) are compared with the stored chunks array by array, and only chunks
- * that differ are unnested and compared offset by offset, and only they are rewritten. All SQL here takes its ids as numbers or bind-parameter markers written by the
- * caller (a {@code COPY} takes no parameters).
+ * that differ are unnested and compared offset by offset, and only they are rewritten. All SQL here
+ * takes its ids as numbers or bind-parameter markers written by the caller.
  */
 final class ExportBaseline {
 

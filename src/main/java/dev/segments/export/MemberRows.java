@@ -34,6 +34,7 @@ final class MemberRows implements ChunkMerge.Members, AutoCloseable {
     public boolean next() throws IOException {
         int fields = in.readShort();
         if (fields == -1) {
+            in.drain();
             return false;
         }
         if (fields != (withAddedAt ? 2 : 1)) {

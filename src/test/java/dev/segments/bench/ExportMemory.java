@@ -60,8 +60,8 @@ final class ExportMemory {
             HeapProbe probe = HeapProbe.start(PROBE_EVERY_MILLIS);
             ExportLoad.Timed export = load.export(segmentId, destination, mode);
             long[] peak = probe.stop();
-            LOG.infof("heap held during a first %s export of %,d members: %,d bytes (%d samples)", mode, export.lines(),
-                    peak[0], peak[1]);
+            LOG.infof("heap held during a first %s export of %,d members: %,d bytes (%d samples, MB: %s)", mode, export.lines(),
+                    peak[0], peak[1], probe.trace());
             return new Probed(export.lines(), peak[0], (int) peak[1]);
         } finally {
             api.delete("/api/v1/destinations/" + destination);
