@@ -3,38 +3,24 @@ package dev.segments.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Writes one export as one file. The members' ids (and, for a full export, join times) are read once
- * with a binary {@code COPY ... TO STDOUT} in user-id order and the destination's baseline with
- * another; a full export renders each member's line as it is read, a diff export the changes found by
- * merging the two sorted id lists (no per-member work on the server beyond the read). Lines go through
- * a 1 MiB buffer into a hidden temporary file, hashed a buffer at a time; the file is synced and
- * renamed into place, then its
- * manifest ({@code <file>.manifest.json}: counts, format, mode, sha256) is written the same way. All of
- * it runs in one repeatable-read transaction (one snapshot for the members and the baseline) that
- * also moves the baseline to exactly the members written, rewriting only its chunks that differ, and
- * completes the job, under the (segment, destination) lock; a failure rolls all of it back.
+ * Writes one export as one file ({@link ExportFile}), in memory that does not grow with the members.
+ * Its connection opens a repeatable-read transaction and shares its snapshot with a second one
+ * ({@link SnapshotReader}) that reads the members with a binary {@code COPY} in user-id order
+ * ({@link MemberRows}); its own connection reads the destination's baseline through a cursor in the
+ * same order ({@link BaselineChunks}). The two streams are merged one 4096-id chunk at a time
+ * ({@link ChunkMerge}): a full export writes each member's line as it is read, a diff export each
+ * change once its chunk is compared, and the chunks that differ are rewritten on the way
+ * ({@link BaselineWriter}). The same transaction completes the job, under the (segment, destination)
+ * lock; a failure rolls all of it back and deletes the temporary file.
  */
 @ApplicationScoped
 public class DirectoryExport {
@@ -58,7 +44,6 @@ public class DirectoryExport {
     public void run(ExportView export, Destination destination) throws IOException, SQLException {
         Path dir = directory(destination);
         String name = fileName(export);
-        Path file = dir.resolve(name);
         Path temporary = dir.resolve("." + name + ".tmp");
         try (Connection conn = dataSource.getConnection()) {
             ExportBaseline.lock(conn, export.segmentId(), destination.id());
@@ -66,31 +51,24 @@ public class DirectoryExport {
                 conn.setAutoCommit(false);
                 conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 long start = System.nanoTime();
-                MemberCopy baseline = MemberCopy.baseline(conn, export.segmentId(), destination.id());
-                MemberCopy members = new MemberCopy();
-                MemberCopy.Difference[] difference = new MemberCopy.Difference[1];
-                Written written;
-                if (export.exportMode() == ExportMode.FULL) {
-                    MemberCopy.FullLines lines = new MemberCopy.FullLines(export.exportFormat());
-                    written = write(export, temporary, framer -> members.read(conn, export.segmentId(),
-                            (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt))));
-                    difference[0] = members.compare(baseline, null);
-                } else {
-                    MemberCopy.DiffLines lines = new MemberCopy.DiffLines(export.exportFormat());
-                    members.read(conn, export.segmentId(), null);
-                    written = write(export, temporary, framer -> difference[0] = members.compare(baseline,
-                            (userId, entered) -> framer.line(lines.bytes(), lines.render(userId, entered))));
+                ChunkMerge.Difference[] changes = new ChunkMerge.Difference[1];
+                ExportFile.Written written;
+                try (SnapshotReader reader = SnapshotReader.of(conn, dataSource);
+                        MemberRows members = MemberRows.open(reader.connection(), export.segmentId(),
+                                export.exportMode() == ExportMode.FULL);
+                        BaselineChunks baseline = BaselineChunks.open(conn, export.segmentId(), destination.id());
+                        BaselineWriter writer = new BaselineWriter(conn, export.segmentId(), destination.id())) {
+                    written = ExportFile.write(export, temporary, framer -> {
+                        changes[0] = merge(export, members, baseline, writer, framer);
+                        writer.flush();
+                    });
                 }
-                long copied = System.nanoTime();
-                members.applyTo(conn, export.segmentId(), destination.id(), difference[0].chunks());
-                long[] changes = {difference[0].entered(), difference[0].left()};
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                writeManifest(dir, name, export, written, changes);
-                complete(conn, export.id(), name, written, changes);
+                ExportFile.publish(json, temporary, dir.resolve(name), export, written, changes[0]);
+                complete(conn, export.id(), name, written, changes[0]);
                 conn.commit();
-                LOG.infof("Export %d: %,d lines to %s in %d ms (read and file %d ms, baseline +%,d / -%,d %d ms)", export.id(),
-                        written.lines(), file, (System.nanoTime() - start) / 1_000_000, (copied - start) / 1_000_000,
-                        changes[0], changes[1], (System.nanoTime() - copied) / 1_000_000);
+                LOG.infof("Export %d: %,d lines to %s in %d ms (baseline +%,d / -%,d, %,d chunks rewritten)", export.id(),
+                        written.lines(), name, (System.nanoTime() - start) / 1_000_000, changes[0].entered(),
+                        changes[0].left(), changes[0].chunks());
             } catch (IOException | SQLException | RuntimeException e) {
                 conn.rollback();
                 Files.deleteIfExists(temporary);
@@ -101,6 +79,19 @@ public class DirectoryExport {
                 ExportBaseline.unlock(conn, export.segmentId(), destination.id());
             }
         }
+    }
+
+    /** Full: every member's line as it is read. Diff: every change's line, in user-id order. */
+    private static ChunkMerge.Difference merge(ExportView export, MemberRows members, BaselineChunks baseline,
+            BaselineWriter writer, LineFramer framer) throws IOException, SQLException {
+        if (export.exportMode() == ExportMode.FULL) {
+            FullLines lines = new FullLines(export.exportFormat());
+            return new ChunkMerge().run(members, baseline,
+                    (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt)), null, writer);
+        }
+        DiffLines lines = new DiffLines(export.exportFormat());
+        return new ChunkMerge().run(members, baseline, null,
+                (userId, entered) -> framer.line(lines.bytes(), lines.render(userId, entered)), writer);
     }
 
     /** The destination's directory, created if needed, still under the root once links are resolved. */
@@ -114,50 +105,8 @@ public class DirectoryExport {
         return dir;
     }
 
-    private interface Lines {
-        void writeTo(LineFramer framer) throws IOException, SQLException;
-    }
-
-    /** The file: framed lines through a large buffer, hashed a buffer at a time, synced. */
-    private static Written write(ExportView export, Path temporary, Lines lines) throws IOException, SQLException {
-        MessageDigest sha256 = sha256();
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(new DigestOutputStream(Channels.newOutputStream(channel), sha256), 1 << 20);
-            LineFramer framer = new LineFramer(export.exportFormat(), export.exportMode(), out);
-            lines.writeTo(framer);
-            long count = framer.finish();
-            out.flush();
-            channel.force(true);
-            return new Written(count, HexFormat.of().formatHex(sha256.digest()));
-        }
-    }
-
-    private void writeManifest(Path dir, String name, ExportView export, Written written, long[] changes) throws IOException {
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("export_id", export.id());
-        manifest.put("segment_id", export.segmentId());
-        manifest.put("destination_id", export.destinationId());
-        manifest.put("file", name);
-        manifest.put("format", export.format());
-        manifest.put("mode", export.mode());
-        manifest.put("count", written.lines());
-        manifest.put("entered_count", changes[0]);
-        manifest.put("left_count", changes[1]);
-        manifest.put("sha256", written.sha256());
-        manifest.put("created_at", Instant.now().toString());
-        Path temporary = dir.resolve("." + name + ".manifest.json.tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
-            channel.force(true);
-        }
-        Files.move(temporary, dir.resolve(name + ".manifest.json"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void complete(Connection conn, long exportId, String name, Written written, long[] changes)
-            throws SQLException {
+    private static void complete(Connection conn, long exportId, String name, ExportFile.Written written,
+            ChunkMerge.Difference changes) throws SQLException {
         try (PreparedStatement statement = conn.prepareStatement("""
                 UPDATE segment_export SET status = 'completed', completed_at = now(), heartbeat_at = now(),
                        total_count = ?, sent_count = ?, batches_sent = 1, entered_count = ?, left_count = ?,
@@ -165,8 +114,8 @@ public class DirectoryExport {
                 WHERE id = ? AND status = 'running'""")) {
             statement.setLong(1, written.lines());
             statement.setLong(2, written.lines());
-            statement.setLong(3, changes[0]);
-            statement.setLong(4, changes[1]);
+            statement.setLong(3, changes.entered());
+            statement.setLong(4, changes.left());
             statement.setString(5, name);
             statement.setString(6, written.sha256());
             statement.setLong(7, exportId);
@@ -174,16 +123,5 @@ public class DirectoryExport {
                 throw new SQLException("export " + exportId + " is no longer running (requeued or deleted)");
             }
         }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private record Written(long lines, String sha256) {
     }
 }

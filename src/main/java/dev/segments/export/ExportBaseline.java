@@ -1,7 +1,6 @@
 package dev.segments.export;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.sql.Connection;
@@ -23,18 +22,18 @@ import java.sql.SQLException;
  * <p>The set is stored compactly: the members of each range of 4096 user ids
  * ({@code chunk = user_id >> 12}) as one sorted {@code smallint[]} of their offsets in the range
  * ({@code user_id & 4095}), 2 bytes a member. Directory exports compare it with the members in Java
- * ({@link MemberCopy}); webhook staging here, in SQL: the current members grouped the same way
- * ("member chunks", columns {@code chunk} and {@code ids}) are compared with the stored chunks array
- * by array, and only chunks that differ are unnested and compared offset by offset, and only they
- * are rewritten. All SQL here takes its ids as numbers or bind-parameter markers written by the
- * caller (a {@code COPY} takes no parameters).
+ * ({@link ChunkMerge}, streaming, chunk by chunk); webhook exports ({@link WebhookItems}) in SQL
+ * with the statements here: the current members grouped the same way ("member chunks", columns
+ * {@code chunk} and {@code ids}) are compared with the stored chunks array by array, and only chunks
+ * that differ are unnested and compared offset by offset, and only they are rewritten. All SQL here
+ * takes its ids as numbers or bind-parameter markers written by the caller.
  */
 final class ExportBaseline {
 
     /** Bits of a user id below its chunk number. */
     static final int CHUNK_BITS = 12;
     /** A user id's offset in its chunk, as stored. */
-    private static final String OFFSET = "(user_id & " + ((1 << CHUNK_BITS) - 1) + ")::smallint";
+    static final String OFFSET = "(user_id & " + ((1 << CHUNK_BITS) - 1) + ")::smallint";
 
     private ExportBaseline() {
     }
@@ -51,38 +50,11 @@ final class ExportBaseline {
      * a baseline chunk missing from {@code current} differs (it is to be emptied); without, only the
      * chunks {@code current} names are compared.
      */
-    private static String changedChunksSql(String current, String segmentId, String destinationId, boolean replaceAll) {
+    static String changedChunksSql(String current, String segmentId, String destinationId, boolean replaceAll) {
         return "SELECT chunk, c.ids AS cur, o.ids AS old FROM (" + current + ") c FULL JOIN ("
                 + "SELECT chunk, offsets AS ids FROM export_baseline_chunk WHERE segment_id = " + segmentId
                 + " AND destination_id = " + destinationId + ") o USING (chunk) WHERE c.ids IS DISTINCT FROM o.ids"
                 + (replaceAll ? "" : " AND c.chunk IS NOT NULL");
-    }
-
-    /**
-     * The changes between {@code current} (member chunks of the segment's members) and the baseline:
-     * columns {@code user_id}, {@code change} ({@code entered} or {@code left}) and, if asked,
-     * {@code added_at} (of who entered).
-     */
-    static String changesSql(String current, String segmentId, String destinationId, boolean withAddedAt) {
-        String changes = "SELECT x.user_id, x.change FROM (" + changedChunksSql(current, segmentId, destinationId, true)
-                + ") d CROSS JOIN LATERAL (SELECT (d.chunk << " + CHUNK_BITS + ") + u AS user_id, 'entered' AS change "
-                + "FROM export_offsets_minus(d.cur, d.old) u UNION ALL SELECT (d.chunk << " + CHUNK_BITS + ") + u, 'left' "
-                + "FROM export_offsets_minus(d.old, d.cur) u) x";
-        if (!withAddedAt) {
-            return changes;
-        }
-        return "SELECT ch.user_id, ch.change, m.added_at FROM (" + changes + ") ch LEFT JOIN segment_membership m "
-                + "ON ch.change = 'entered' AND m.segment_id = " + segmentId + " AND m.user_id = ch.user_id";
-    }
-
-    /** The changes since the baseline, reading the members directly (webhook staging; bind markers allowed). */
-    static String changesSql(String segmentId, String destinationId) {
-        return changesSql(memberChunksSql(segmentId), segmentId, destinationId, true);
-    }
-
-    static String membersSql(String segmentId) {
-        return "SELECT user_id, 'member' AS change, added_at FROM segment_membership WHERE segment_id = "
-                + segmentId + " AND removed_at IS NULL";
     }
 
     /** Session lock of a (segment, destination) pair; with the transaction-scoped one below, one holder at a time. */
@@ -118,34 +90,6 @@ final class ExportBaseline {
                 + "coalesce(sum(CASE WHEN d.cur IS NULL THEN coalesce(cardinality(d.old), 0) "
                 + "ELSE (SELECT count(*) FROM export_offsets_minus(d.old, d.cur)) END), 0) AS left, "
                 + "(SELECT count(*) FROM gone) + (SELECT count(*) FROM put) AS chunks FROM d";
-    }
-
-    /**
-     * Applies what a webhook export sent (its staged items) to the baseline: a full export replaces
-     * it, a diff export adds who entered and drops who left, in the chunks its items touch. Answers
-     * {entered, left}.
-     */
-    static Uni<long[]> applySent(SqlClient db, long exportId, long segmentId, long destinationId, ExportMode mode) {
-        String sql;
-        if (mode == ExportMode.FULL) {
-            sql = advanceSql("SELECT user_id >> " + CHUNK_BITS + " AS chunk, array_agg(" + OFFSET + " ORDER BY user_id) AS ids "
-                    + "FROM export_item WHERE export_id = " + exportId + " AND change = 'member' GROUP BY 1",
-                    segmentId, destinationId, true);
-        } else {
-            String items = "FROM export_item i WHERE i.export_id = " + exportId + " AND i.user_id BETWEEN k.chunk << "
-                    + CHUNK_BITS + " AND (k.chunk << " + CHUNK_BITS + ") + " + ((1 << CHUNK_BITS) - 1);
-            sql = advanceSql("SELECT k.chunk, ARRAY(SELECT u FROM (SELECT unnest(b.offsets) AS u EXCEPT SELECT (i.user_id & "
-                    + ((1 << CHUNK_BITS) - 1) + ")::smallint " + items + " AND i.change = 'left' UNION SELECT (i.user_id & "
-                    + ((1 << CHUNK_BITS) - 1) + ")::smallint " + items + " AND i.change = 'entered') s "
-                    + "ORDER BY u) AS ids FROM (SELECT DISTINCT user_id >> " + CHUNK_BITS + " AS chunk FROM export_item "
-                    + "WHERE export_id = " + exportId + ") k LEFT JOIN export_baseline_chunk b ON b.segment_id = "
-                    + segmentId + " AND b.destination_id = " + destinationId + " AND b.chunk = k.chunk",
-                    segmentId, destinationId, false);
-        }
-        return db.query(sql).execute().map(rows -> {
-            Row row = rows.iterator().next();
-            return new long[] {row.getLong("entered"), row.getLong("left")};
-        });
     }
 
     /** Advisory lock keys are two int4s: ids folded into that range (a collision only serializes more). */

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Delivers an export to a webhook in batches. The first run stages what to send ({@code export_item},
- * one statement, so one consistent snapshot); batch {@code n} is then always the same members, sent
+ * Delivers an export to a webhook in batches. The first run stages what to send ({@link WebhookItems}:
+ * one statement, so one consistent snapshot, one row per 4096 user ids); batch {@code n} is then always the same members, sent
  * with {@code webhook-id} {@code msg_export<id>_batch<n>}. After each accepted batch the export
  * records how far it got, so a retried or restarted export resumes with the first batch not yet
  * accepted: a consumer that deduplicates by {@code webhook-id} sees every batch exactly once. Every
@@ -53,7 +53,7 @@ public class WebhookExport {
         long through = export.sentThrough();
         long sent = export.sentCount();
         for (int batch = export.batchesSent() + 1; batch <= batches; batch++) {
-            List<Row> rows = await(batchRows(export, through, size));
+            List<Row> rows = await(WebhookItems.batch(pool, export, through, size));
             String webhookId = "msg_export" + export.id() + "_batch" + batch;
             delivery.send(destination, webhookId, export.exportFormat().contentType(),
                     Map.of("segments-export-id", Long.toString(export.id()), "segments-batch", Integer.toString(batch),
@@ -67,33 +67,9 @@ public class WebhookExport {
     }
 
     private Uni<ExportView> stage(SqlClient db, ExportView export) {
-        String rows = export.exportMode() == ExportMode.FULL ? ExportBaseline.membersSql("$2") : ExportBaseline.changesSql("$2", "$3");
-        Tuple ids = export.exportMode() == ExportMode.FULL ? Tuple.of(export.id(), export.segmentId())
-                : Tuple.of(export.id(), export.segmentId(), export.destinationId());
-        return db.preparedQuery("DELETE FROM export_item WHERE export_id = $1").execute(Tuple.of(export.id()))
-                .chain(() -> db.preparedQuery("INSERT INTO export_item (export_id, user_id, change, added_at) SELECT $1, user_id, change, added_at FROM ("
-                        + rows + ") r").execute(ids))
-                .chain(() -> db.preparedQuery("""
-                        UPDATE segment_export e SET staged = true, total_count = c.total,
-                               entered_count = CASE WHEN e.mode = 'diff' THEN c.entered END,
-                               left_count = CASE WHEN e.mode = 'diff' THEN c.gone END
-                        FROM (SELECT count(*) AS total, count(*) FILTER (WHERE change = 'entered') AS entered,
-                                     count(*) FILTER (WHERE change = 'left') AS gone
-                              FROM export_item WHERE export_id = $1) c
-                        WHERE e.id = $1 RETURNING e.id""").execute(Tuple.of(export.id())))
+        return WebhookItems.stage(db, export)
                 .chain(() -> exports.find(db, export.id()))
                 .map(found -> found.orElseThrow(() -> new IllegalStateException("export " + export.id() + " was deleted")));
-    }
-
-    private Uni<List<Row>> batchRows(ExportView export, long through, int size) {
-        return pool.preparedQuery("SELECT user_id, " + export.exportFormat().lineSql(export.exportMode())
-                + " FROM export_item WHERE export_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3")
-                .execute(Tuple.of(export.id(), through, size))
-                .map(rows -> {
-                    List<Row> list = new ArrayList<>(rows.size());
-                    rows.forEach(list::add);
-                    return list;
-                });
     }
 
     /** The batch's members in the export's format; JSON batches are wrapped in an envelope saying which batch it is. */
@@ -129,13 +105,12 @@ public class WebhookExport {
 
     private Uni<Void> finish(SqlClient db, ExportView export, Destination destination) {
         return ExportBaseline.lockForTransaction(db, export.segmentId(), destination.id())
-                .chain(() -> ExportBaseline.applySent(db, export.id(), export.segmentId(), destination.id(), export.exportMode()))
+                .chain(() -> WebhookItems.applySent(db, export))
                 .chain(changes -> db.preparedQuery("""
                         UPDATE segment_export SET status = 'completed', completed_at = now(), heartbeat_at = now(),
                                entered_count = coalesce(entered_count, $2), left_count = coalesce(left_count, $3)
                         WHERE id = $1""").execute(Tuple.of(export.id(), changes[0], changes[1])))
-                .chain(() -> db.preparedQuery("DELETE FROM export_item WHERE export_id = $1").execute(Tuple.of(export.id())))
-                .replaceWithVoid();
+                .chain(() -> WebhookItems.drop(db, export.id()));
     }
 
     private static <T> T await(Uni<T> uni) {

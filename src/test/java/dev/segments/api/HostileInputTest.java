@@ -51,7 +51,7 @@ class HostileInputTest {
     /** Tables a request could write to; all compared by row count and content hash. */
     private static final List<String> TABLES = List.of("segment", "segment_dependency", "segment_attribute",
             "user_attribute_snapshot", "dirty_user", "segment_compute_job", "segment_membership", "user_segment_set", "membership_event",
-            "segment_alert_settings", "segment_alert", "export_destination", "segment_export", "export_item",
+            "segment_alert_settings", "segment_alert", "export_destination", "segment_export", "export_item_chunk",
             "export_baseline_chunk", "segment_subscription");
 
     @TestHTTPResource("/")

@@ -77,13 +77,32 @@ record BenchFigures(
     record Export(long members, double copySeconds, double fullFirstSeconds, double fullAgainSeconds,
             double fullChangedSeconds, double diffFirstSeconds, double diffAgainSeconds, double diffChangedSeconds,
             long bytes, long diffFirstLines, long diffAgainLines, long diffChangedLines, long diffChangedEntered,
-            long diffChangedLeft) {
+            long diffChangedLeft, ExportHeap heap) {
 
         /** The slowest of the six, in seconds per 1M members. */
         double worstSecondsPerMillion() {
             double worst = Math.max(Math.max(fullFirstSeconds, fullAgainSeconds), Math.max(fullChangedSeconds,
                     Math.max(diffFirstSeconds, Math.max(diffAgainSeconds, diffChangedSeconds))));
             return worst * 1_000_000 / Math.max(1, members);
+        }
+    }
+
+    /**
+     * The heap held by first CSV exports (full, then diff) of {@code smallMembers} and of {@code largeMembers}
+     * members: the peak of the heap used after forced full collections during each, minus before.
+     */
+    record ExportHeap(long smallMembers, long largeMembers, long smallFullBytes, long smallDiffBytes,
+            long largeFullBytes, long largeDiffBytes, int samples) {
+
+        /** The larger of full and diff at each size, large over small. */
+        double ratio() {
+            return (double) Math.max(largeFullBytes, largeDiffBytes) / Math.max(1, Math.max(smallFullBytes, smallDiffBytes));
+        }
+
+        /** What each member of the large export beyond the small one added, in bytes (negative: less). */
+        double bytesPerExtraMember() {
+            return (double) (Math.max(largeFullBytes, largeDiffBytes) - Math.max(smallFullBytes, smallDiffBytes))
+                    / Math.max(1, largeMembers - smallMembers);
         }
     }
 }

@@ -126,6 +126,15 @@ final class BenchReport {
                     fmt("%.1f× the COPY", seconds / x.copySeconds()),
                     verdict(seconds * perMillion <= 3, "≤ 3 s per 1M"));
         }
+        BenchFigures.ExportHeap heap = x.heap();
+        row(md, "7g", fmt("Heap held by first CSV exports (full / diff, new destinations), %,d vs %,d members: peak of the "
+                + "heap used after a forced full GC every 50 ms during each, minus before (%d samples; untimed runs)",
+                heap.smallMembers(), heap.largeMembers(), heap.samples()),
+                fmt("%,d members: %.2f / %.2f MB; %,d members: %.2f / %.2f MB", heap.smallMembers(), heap.smallFullBytes() / 1e6,
+                        heap.smallDiffBytes() / 1e6, heap.largeMembers(), heap.largeFullBytes() / 1e6, heap.largeDiffBytes() / 1e6),
+                fmt("%.2f× for %.0f× the members; %.2f bytes per extra member", heap.ratio(),
+                        (double) heap.largeMembers() / Math.max(1, heap.smallMembers()), heap.bytesPerExtraMember()),
+                verdict(heap.bytesPerExtraMember() < 2, "flat: < 2 bytes per extra member (the id lists it replaces held ≥ 16)"));
     }
 
     /** The report of an export-only run. */

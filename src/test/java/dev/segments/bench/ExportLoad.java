@@ -23,7 +23,8 @@ import org.postgresql.PGConnection;
  * members changed (0.5% left, as many new users joined). Times are from the request to the completed
  * job, seen by polling every 5 ms. The same-run baseline is a plain {@code COPY (SELECT user_id …
  * ORDER BY user_id) TO STDOUT} of the same members through the JDBC driver, drained without writing
- * (median of 3): the least any export of them has to do.
+ * (median of 3): the least any export of them has to do. Then {@link ExportMemory} measures the heap
+ * the exports hold at a tenth of the members and at all of them.
  */
 final class ExportLoad {
 
@@ -70,11 +71,12 @@ final class ExportLoad {
             Timed diffChanged = export(segmentId, diff, "diff");
             Timed fullChanged = export(segmentId, full, "full");
             double copyAfter = plainCopySeconds(segmentId);
+            BenchFigures.ExportHeap heap = new ExportMemory(pool, api, settings, this).run(segmentId, root, tag);
             long bytes = Files.size(fullDir.resolve(fullAgain.file()));
             BenchFigures.Export figures = new BenchFigures.Export(fullAgain.lines(), Math.min(copyBefore, copyAfter),
                     fullFirst.seconds(), fullAgain.seconds(), fullChanged.seconds(), diffFirst.seconds(),
                     diffAgain.seconds(), diffChanged.seconds(), bytes, diffFirst.lines(), diffAgain.lines(),
-                    diffChanged.lines(), diffChanged.entered(), diffChanged.left());
+                    diffChanged.lines(), diffChanged.entered(), diffChanged.left(), heap);
             LOG.infof("export of %,d members to CSV: plain COPY %.3f s; full %.3f / %.3f / %.3f s; diff %.3f / %.3f / %.3f s",
                     figures.members(), figures.copySeconds(), fullFirst.seconds(), fullAgain.seconds(), fullChanged.seconds(),
                     diffFirst.seconds(), diffAgain.seconds(), diffChanged.seconds());
@@ -83,20 +85,23 @@ final class ExportLoad {
             api.delete("/api/v1/destinations/" + full);
             api.delete("/api/v1/destinations/" + diff);
             api.delete("/api/v1/segments/" + segmentId);
-            for (Path dir : List.of(fullDir, diffDir)) {
-                if (Files.isDirectory(dir)) {
-                    try (var files = Files.list(dir)) {
-                        for (Path file : files.toList()) {
-                            Files.delete(file);
-                        }
-                    }
-                    Files.deleteIfExists(dir);
-                }
-            }
+            deleteDirectory(fullDir);
+            deleteDirectory(diffDir);
         }
     }
 
-    private long destination(String name, Path dir) {
+    static void deleteDirectory(Path dir) throws java.io.IOException {
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    long destination(String name, Path dir) {
         return api.post("/api/v1/destinations", "{\"name\": \"" + name + "\", \"type\": \"directory\", \"path\": \""
                 + dir + "\"}", 201).path("id").asLong();
     }
@@ -118,7 +123,7 @@ final class ExportLoad {
         return times[1];
     }
 
-    private Timed export(long segmentId, long destination, String mode) {
+    Timed export(long segmentId, long destination, String mode) {
         long start = System.nanoTime();
         long id = api.post("/api/v1/segments/" + segmentId + "/exports",
                 "{\"destination_id\": " + destination + ", \"format\": \"csv\", \"mode\": \"" + mode + "\"}", 202)
@@ -149,6 +154,6 @@ final class ExportLoad {
         pool.preparedQuery(sql).execute(args).await().atMost(Duration.ofHours(1));
     }
 
-    private record Timed(double seconds, long lines, long entered, long left, String file) {
+    record Timed(double seconds, long lines, long entered, long left, String file) {
     }
 }

@@ -34,7 +34,7 @@ class FullLinesTest {
                 "0044-03-15 12:00:00+00 BC", "2026-06-30 22:30:00.000050+02");
         long[] users = {1, 7_100_021, Long.MAX_VALUE, -42, 0};
         for (ExportFormat format : ExportFormat.values()) {
-            MemberCopy.FullLines lines = new MemberCopy.FullLines(format);
+            FullLines lines = new FullLines(format);
             for (String time : times) {
                 for (long user : users) {
                     Row row = pool.preparedQuery("SELECT " + format.lineSql(ExportMode.FULL) + ", "
@@ -45,7 +45,7 @@ class FullLinesTest {
                     assertEquals(row.getString(0), rendered, format + " " + user + " " + time);
                 }
             }
-            MemberCopy.DiffLines diff = new MemberCopy.DiffLines(format);
+            DiffLines diff = new DiffLines(format);
             for (long user : users) {
                 for (String change : List.of("entered", "left")) {
                     String sql = pool.preparedQuery("SELECT " + format.lineSql(ExportMode.DIFF)

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Webhook exports against a real HTTP receiver started here, which checks every signature with its
- * own HMAC code and deduplicates by {@code webhook-id} like a consumer would. Users 7_200_000..7_200_999,
- * attributes {@code hookexp_}.
+ * own HMAC code and deduplicates by {@code webhook-id} like a consumer would. Users 7_200_000..7_200_999
+ * and 9_100_000..9_130_000, attributes {@code hookexp_}.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -107,6 +107,56 @@ class WebhookExportTest {
             String body = receiver.accepted().get("msg_export" + next.getLong("id") + "_batch1");
             assertEquals(List.of("{\"user_id\":7200106,\"change\":\"entered\"}"), body.lines().toList());
         }
+    }
+
+    @Test
+    void shouldCutBatchesAcrossAndInsideStagedChunksAndSendEveryChangeOnce() throws Exception {
+        // 4096-id chunks: six users alone in their chunks, ten in one chunk, batches of three
+        List<Long> members = new ArrayList<>();
+        for (int k = 0; k < 6; k++) {
+            members.add(9_100_000L + k * 5_000L);
+        }
+        for (int k = 0; k < 10; k++) {
+            members.add(9_130_000L + k);
+        }
+        long segment = segmentWith("hookexp_chunks", members.stream().mapToLong(Long::longValue).toArray());
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            long destination = webhook(receiver, "hookexp chunks", 3, 3);
+            JsonPath full = exportAndWait(segment, destination, "ndjson", "full", "completed");
+            assertEquals(6, full.getInt("batches_sent"));
+            List<String> fullLines = linesOf(receiver, full.getLong("id"), 6);
+            assertEquals(members, fullLines.stream().map(l -> parse(l).path("user_id").asLong()).toList());
+            assertTrue(fullLines.stream().allMatch(l -> parse(l).path("added_at").asText().endsWith("Z")), fullLines.toString());
+
+            // a lone member and three of the ten leave, two users join (one in a new chunk)
+            for (long gone : List.of(9_105_000L, 9_130_001L, 9_130_004L, 9_130_009L)) {
+                putAttributes(gone, "{\"hookexp_chunks\": false}").statusCode(200);
+            }
+            for (long joined : List.of(9_130_020L, 9_140_000L)) {
+                putAttributes(joined, "{\"hookexp_chunks\": true}").statusCode(200);
+            }
+            JsonPath diff = exportAndWait(segment, destination, "csv", "diff", "completed");
+            assertEquals(2, diff.getLong("entered_count"));
+            assertEquals(4, diff.getLong("left_count"));
+            List<String> diffLines = linesOf(receiver, diff.getLong("id"), 2).stream().filter(l -> !l.startsWith("user_id")).toList();
+            assertEquals(List.of("9105000,left", "9130001,left", "9130004,left", "9130009,left", "9130020,entered",
+                    "9140000,entered"), diffLines);
+
+            // the baseline moved by exactly that diff: nothing is left to send
+            JsonPath again = exportAndWait(segment, destination, "csv", "diff", "completed");
+            assertEquals(0, again.getLong("total_count"));
+        }
+    }
+
+    /** The lines of an export's batches 1..count as the consumer kept them, in batch order. */
+    private static List<String> linesOf(WebhookReceiver receiver, long exportId, int count) {
+        List<String> lines = new ArrayList<>();
+        for (int batch = 1; batch <= count; batch++) {
+            String body = receiver.accepted().get("msg_export" + exportId + "_batch" + batch);
+            assertTrue(body != null, "batch " + batch + " of export " + exportId + " was not accepted");
+            lines.addAll(body.lines().toList());
+        }
+        return lines;
     }
 
     private static long webhook(WebhookReceiver receiver, String name, int batchSize, int maxAttempts) {
