@@ -1,5 +1,6 @@
 package dev.segments.compute;
 
+import dev.segments.db.AppInstance;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -19,10 +20,17 @@ public class JobStore {
             id, segment_id, triggered_by, kind, status, started_at, completed_at, users_evaluated,
             added_count, removed_count, member_count, error""";
 
+    private final AppInstance instance;
+
+    public JobStore(AppInstance instance) {
+        this.instance = instance;
+    }
+
     /** A full compute waiting to run: it stays {@code running} until it completes or fails. */
     public Uni<Long> queueFull(SqlClient db, long segmentId, Trigger trigger) {
-        return db.preparedQuery("INSERT INTO segment_compute_job (segment_id, triggered_by, kind) VALUES ($1, $2, 'full') RETURNING id")
-                .execute(Tuple.of(segmentId, trigger.wire()))
+        return db.preparedQuery("""
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner) VALUES ($1, $2, 'full', $3) RETURNING id""")
+                .execute(Tuple.of(segmentId, trigger.wire(), instance.id()))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -106,10 +114,10 @@ public class JobStore {
     /** Opens the job rows of an incremental pass, one per segment: segment id → job id. */
     public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger) {
         return db.preparedQuery("""
-                INSERT INTO segment_compute_job (segment_id, triggered_by, kind)
-                SELECT s, $2, 'incremental' FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner)
+                SELECT s, $2, 'incremental', $3 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
                 RETURNING segment_id, id""")
-                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire()))
+                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire(), instance.id()))
                 .map(rows -> {
                     Map<Long, Long> jobs = new LinkedHashMap<>();
                     rows.forEach(row -> jobs.put(row.getLong(0), row.getLong(1)));
@@ -146,29 +154,37 @@ public class JobStore {
     }
 
     /**
-     * Full computes left behind by an instance that stopped: not held by any transaction and queued or
-     * started longer ago than the grace period. Call it in a transaction (it row-locks to skip held jobs).
+     * Takes over the full computes queued or started by instances that stopped (silent for
+     * {@code deadAfterSeconds}): they become this instance's, oldest first. Jobs whose transaction
+     * is still open (a stopped instance's statement still running in the database) are skipped until it ends.
      */
-    public Uni<List<Long>> orphaned(SqlClient db, int graceSeconds) {
+    public Uni<List<Long>> takeOverOrphaned(SqlClient db, long deadAfterSeconds) {
         return db.preparedQuery("""
-                SELECT id FROM segment_compute_job
-                WHERE kind = 'full' AND status = 'running' AND started_at < now() - $1::int * interval '1 second'
-                ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED""")
-                .execute(Tuple.of(graceSeconds))
+                UPDATE segment_compute_job SET owner = $1 WHERE id IN (
+                    SELECT id FROM segment_compute_job
+                    WHERE kind = 'full' AND status = 'running' AND\s""" + AppInstance.stopped("owner", "$2") + """
+
+                    ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+                RETURNING id""")
+                .execute(Tuple.of(instance.id(), deadAfterSeconds))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getLong(0)));
+                    ids.sort(null);
                     return ids;
                 });
     }
 
-    /** Incremental job rows of a pass whose instance stopped before closing them. */
-    public Uni<Void> failAbandonedIncremental(SqlClient db) {
-        return db.query("""
+    /**
+     * Marks failed the incremental job rows of passes whose instance stopped before closing them. Their
+     * committed batches are kept; the users of the batch that was running are still dirty.
+     */
+    public Uni<Integer> failAbandonedIncremental(SqlClient db, long deadAfterSeconds) {
+        return db.preparedQuery("""
                 UPDATE segment_compute_job SET status = 'failed', completed_at = now(),
                        error = 'interrupted: the instance running this pass stopped'
-                WHERE kind = 'incremental' AND status = 'running' AND started_at < now() - interval '1 hour'""")
-                .execute().replaceWithVoid();
+                WHERE kind = 'incremental' AND status = 'running' AND\s""" + AppInstance.stopped("owner", "$1"))
+                .execute(Tuple.of(deadAfterSeconds)).map(rows -> rows.rowCount());
     }
 
     public Uni<Optional<JobView>> find(SqlClient db, long id) {
