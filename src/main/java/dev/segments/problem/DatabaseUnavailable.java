@@ -3,13 +3,14 @@ package dev.segments.problem;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.core.Response;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Failures that mean "the database cannot be reached right now" (it is restarting, or the network
- * to it is down), answered with 503 problem details and a {@code Retry-After} hint instead of a 500:
+ * to it is down: connection refused or reset, connection closed, the server shutting down or
+ * starting up), answered with 503 problem details and a {@code Retry-After} hint instead of a 500:
  * nothing was committed, and the same request can be sent again. The connection pool reconnects by
  * itself once the database is back.
  */
@@ -25,7 +26,7 @@ final class DatabaseUnavailable {
 
     static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+            if (t instanceof SocketException || t instanceof ClosedConnectionException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
