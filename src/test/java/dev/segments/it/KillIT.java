@@ -52,16 +52,8 @@ class KillIT {
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        if (app != null) {
-            app.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.closeAll(app, db, database);
         FIGURES.write();
     }
 

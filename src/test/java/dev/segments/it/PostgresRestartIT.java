@@ -35,13 +35,8 @@ class PostgresRestartIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.closeAll(app, database);
         FIGURES.write();
     }
 

@@ -43,18 +43,8 @@ class TwoInstancesIT {
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        for (AppProcess app : new AppProcess[] {a, b}) {
-            if (app != null) {
-                app.close();
-            }
-        }
-        if (db != null) {
-            db.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.closeAll(a, b, db, database);
         FIGURES.write();
     }
 
