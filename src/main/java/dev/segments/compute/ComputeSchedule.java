@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
  * The scheduled work: the dirty-user pass, the nightly full recompute (on one instance only), and
  * this instance's heartbeat, which also takes over the compute jobs of instances that stopped (silent
  * for {@code segments.instances.dead-after}): their full computes run again here, in id order, which
- * is dependency order; their incremental job rows are marked failed.
+ * is dependency order; their incremental job rows are marked failed. The same happens to jobs a live
+ * instance abandoned when it lost the database (incremental rows of a pass no longer running here; full
+ * computes no transaction holds after ten minutes).
  */
 @ApplicationScoped
 public class ComputeSchedule {
@@ -84,10 +86,10 @@ public class ComputeSchedule {
         long deadAfter = config.instances().deadAfter().toSeconds();
         return pool.withTransaction(conn -> instance.heartbeat(conn)
                         .chain(() -> instance.forgetLongGone(conn))
-                        .chain(() -> jobs.failAbandonedIncremental(conn, deadAfter))
+                        .chain(() -> jobs.failAbandonedIncremental(conn, deadAfter, incremental.openJobs()))
                         .invoke(failed -> {
                             if (failed > 0) {
-                                LOG.warnf("Marked failed %d incremental job rows of a pass whose instance stopped", failed);
+                                LOG.warnf("Marked failed %d incremental job rows of a pass that stopped before it ended", failed);
                             }
                         })
                         .chain(() -> jobs.takeOverOrphaned(conn, deadAfter)))
@@ -97,6 +99,8 @@ public class ComputeSchedule {
                         runner.runInBackground(ids);
                     }
                 })
+                .onFailure().invoke(failure -> LOG.warnf("Heartbeat failed: %s", failure.toString()))
+                .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 }

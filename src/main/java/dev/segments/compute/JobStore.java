@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ public class JobStore {
     private static final String COLUMNS = """
             id, segment_id, triggered_by, kind, status, started_at, completed_at, users_evaluated,
             added_count, removed_count, member_count, error""";
+
+    /** A full compute no transaction holds after this long is run again, whoever owns it. */
+    static final long STUCK_FULL_SECONDS = 600;
 
     private final AppInstance instance;
 
@@ -145,7 +149,7 @@ public class JobStore {
                             SELECT st.segment_id, sum(st.member_count)::bigint AS n FROM segment_member_stats st
                             WHERE st.segment_id IN (SELECT segment_id FROM segment_compute_job WHERE id IN (SELECT id FROM x))
                             GROUP BY st.segment_id)
-                        UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(),
+                        UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(), error = NULL,
                                users_evaluated = $4, added_count = x.a, removed_count = x.r,
                                member_count = coalesce((SELECT n FROM counts c WHERE c.segment_id = j.segment_id), 0)
                         FROM x WHERE j.id = x.id""")
@@ -155,18 +159,22 @@ public class JobStore {
 
     /**
      * Takes over the full computes queued or started by instances that stopped (silent for
-     * {@code deadAfterSeconds}): they become this instance's, oldest first. Jobs whose transaction
-     * is still open (a stopped instance's statement still running in the database) are skipped until it ends.
+     * {@code deadAfterSeconds}), and those of any instance still {@code running} after
+     * {@link #STUCK_FULL_SECONDS} that no transaction holds (one that lost the database while running
+     * it could not even mark it failed): they become this instance's (their ten minutes start again), oldest first. Jobs whose
+     * transaction is still open (a stopped instance's statement still running in the database) are
+     * skipped until it ends.
      */
     public Uni<List<Long>> takeOverOrphaned(SqlClient db, long deadAfterSeconds) {
         return db.preparedQuery("""
-                UPDATE segment_compute_job SET owner = $1 WHERE id IN (
+                UPDATE segment_compute_job SET owner = $1, started_at = now() WHERE id IN (
                     SELECT id FROM segment_compute_job
-                    WHERE kind = 'full' AND status = 'running' AND\s""" + AppInstance.stopped("owner", "$2") + """
-
+                    WHERE kind = 'full' AND status = 'running'
+                      AND (started_at < now() - $3::bigint * interval '1 second' OR\s""" + AppInstance.stopped("owner", "$2") + """
+                    )
                     ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
                 RETURNING id""")
-                .execute(Tuple.of(instance.id(), deadAfterSeconds))
+                .execute(Tuple.of(instance.id(), deadAfterSeconds, STUCK_FULL_SECONDS))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getLong(0)));
@@ -176,15 +184,18 @@ public class JobStore {
     }
 
     /**
-     * Marks failed the incremental job rows of passes whose instance stopped before closing them. Their
-     * committed batches are kept; the users of the batch that was running are still dirty.
+     * Marks failed the incremental job rows of passes that ended without closing them: their instance
+     * stopped, or this instance's pass is no longer running ({@code open}: the rows of its pass in
+     * progress). Their committed batches are kept; the users of the batch that was running are still
+     * dirty. A row marked failed too early is completed by its pass all the same.
      */
-    public Uni<Integer> failAbandonedIncremental(SqlClient db, long deadAfterSeconds) {
+    public Uni<Integer> failAbandonedIncremental(SqlClient db, long deadAfterSeconds, Collection<Long> open) {
         return db.preparedQuery("""
                 UPDATE segment_compute_job SET status = 'failed', completed_at = now(),
-                       error = 'interrupted: the instance running this pass stopped'
-                WHERE kind = 'incremental' AND status = 'running' AND\s""" + AppInstance.stopped("owner", "$1"))
-                .execute(Tuple.of(deadAfterSeconds)).map(rows -> rows.rowCount());
+                       error = 'interrupted: the pass stopped before it ended (its instance or the database went away)'
+                WHERE kind = 'incremental' AND status = 'running'
+                  AND ((owner = $2 AND NOT id = ANY($3::bigint[])) OR\s""" + AppInstance.stopped("owner", "$1") + ")")
+                .execute(Tuple.of(deadAfterSeconds, instance.id(), open.toArray(Long[]::new))).map(rows -> rows.rowCount());
     }
 
     public Uni<Optional<JobView>> find(SqlClient db, long id) {

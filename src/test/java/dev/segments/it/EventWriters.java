@@ -39,11 +39,14 @@ final class EventWriters {
     private final int threadsPerTarget;
     private final long firstUser;
     private final int users;
+    private final int maxBatch;
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
-    EventWriters(List<Http> targets, int threadsPerTarget, long firstUser, int users) {
+    /** Writers sending requests of 1 to {@code maxBatch} events for users {@code firstUser ..+ users}. */
+    EventWriters(List<Http> targets, int threadsPerTarget, long firstUser, int users, int maxBatch) {
+        this.maxBatch = maxBatch;
         this.targets = targets;
         this.threadsPerTarget = threadsPerTarget;
         this.firstUser = firstUser;
@@ -87,7 +90,7 @@ final class EventWriters {
     private void sendOne(Http target, Random random) {
         List<Sent> events = new ArrayList<>();
         StringBuilder body = new StringBuilder("[");
-        int size = 1 + random.nextInt(3);
+        int size = 1 + random.nextInt(maxBatch);
         for (int i = 0; i < size; i++) {
             long user = firstUser + random.nextInt(users);
             long micros = CLOCK.incrementAndGet() * 1000;

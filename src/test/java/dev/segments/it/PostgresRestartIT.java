@@ -48,7 +48,7 @@ class PostgresRestartIT {
                 new Population.Definition("{\"operator\": \"AND\", \"conditions\": [{\"attribute\": \"ev_n\", \"op\": \"lte\", "
                         + "\"value\": 300}, {\"attribute\": \"ev_tag\", \"op\": \"eq\", \"value\": \"b\"}]}",
                         "(attributes->>'ev_n')::int <= 300 AND attributes->>'ev_tag' = 'b'")));
-        EventWriters writers = new EventWriters(List.of(app.http()), 4, FIRST_USER, USERS);
+        EventWriters writers = new EventWriters(List.of(app.http()), 4, FIRST_USER, USERS, 5);
         writers.start();
         AppProcess.sleep(3_000);
         long stoppedAt = System.nanoTime();
@@ -81,6 +81,8 @@ class PostgresRestartIT {
             assertEquals(0, mismatches, "an accepted event is missing from the final snapshots");
             Await.until("the dirty-user pass after the outage", Duration.ofSeconds(60),
                     () -> count(db, "SELECT count(*) FROM dirty_user") == 0, app::tail);
+            Await.until("no compute job left running by the outage", Duration.ofSeconds(30),
+                    () -> count(db, "SELECT count(*) FROM segment_compute_job WHERE status = 'running'") == 0, app::tail);
             long membershipMismatches = Population.mismatches(db, segments, "true");
             FIGURES.checked(Population.memberships(db, segments), membershipMismatches);
             assertEquals(0, membershipMismatches, "memberships differ from a from-scratch evaluation");

@@ -87,7 +87,7 @@ class TwoInstancesIT {
                 new Population.Definition("{\"operator\": \"OR\", \"conditions\": [{\"attribute\": \"ev_tag\", \"op\": \"eq\", "
                         + "\"value\": \"a\"}, {\"attribute\": \"ev_n\", \"op\": \"lt\", \"value\": 100}]}",
                         "(attributes->>'ev_tag' = 'a' OR (attributes->>'ev_n')::int < 100)")));
-        EventWriters writers = new EventWriters(List.of(a.http(), b.http()), 2, 100_001, 200);
+        EventWriters writers = new EventWriters(List.of(a.http(), b.http()), 2, 100_001, 200, 20);
         writers.start();
         AppProcess.sleep(6_000);
         writers.stop();
