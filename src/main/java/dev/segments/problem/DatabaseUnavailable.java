@@ -3,6 +3,7 @@ package dev.segments.problem;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.net.SocketException;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -26,11 +27,22 @@ final class DatabaseUnavailable {
 
     static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SocketException || t instanceof ClosedConnectionException) {
+            if (t instanceof SocketException || t instanceof ClosedConnectionException
+                    || (t instanceof IOException && thrownByTheDatabaseClient(t))) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || STATES.contains(pg.getSqlState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A plain I/O failure ("Connection reset by peer") raised while the database client wrote or read. */
+    private static boolean thrownByTheDatabaseClient(Throwable failure) {
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            if (frame.getClassName().startsWith("io.vertx.sqlclient.") || frame.getClassName().startsWith("io.vertx.pgclient.")) {
                 return true;
             }
         }
