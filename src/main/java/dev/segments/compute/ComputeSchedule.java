@@ -95,7 +95,8 @@ public class ComputeSchedule {
                         .chain(() -> jobs.takeOverOrphaned(conn, deadAfter)))
                 .invoke(ids -> {
                     if (!ids.isEmpty()) {
-                        LOG.warnf("Took over %d full computes of an instance that stopped: %s", ids.size(), ids);
+                        LOG.warnf("Took over %d full computes that a stopped instance (or a lost connection) left running: %s",
+                                ids.size(), ids);
                         runner.runInBackground(ids);
                     }
                 })
