@@ -105,7 +105,8 @@ final class AppProcess implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                        .header("authorization", "Bearer " + Http.TOKEN).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (answer.statusCode() == 200) {
                     return;
                 }
