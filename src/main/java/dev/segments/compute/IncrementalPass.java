@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,6 +47,8 @@ public class IncrementalPass {
     private final JobStore jobs;
     private final SegmentsConfig config;
     private final MembershipStore memberships;
+    /** The job rows of the passes running on this instance now. */
+    private final Set<Long> openJobs = ConcurrentHashMap.newKeySet();
 
     public IncrementalPass(Pool pool, CatalogCache catalogs, JobStore jobs, SegmentsConfig config,
             MembershipStore memberships) {
@@ -67,7 +70,10 @@ public class IncrementalPass {
         Tally tally = new Tally();
         List<Long> segmentIds = catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList();
         return pool.withTransaction(conn -> jobs.startIncremental(conn, segmentIds, trigger))
-                .invoke(tally.jobs::putAll)
+                .invoke(started -> {
+                    tally.jobs.putAll(started);
+                    openJobs.addAll(started.values());
+                })
                 .chain(() -> nextBatch(tally, 0))
                 .chain(() -> {
                     Map<Long, long[]> changes = new LinkedHashMap<>();
@@ -76,11 +82,17 @@ public class IncrementalPass {
                             .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
                                     .map(Map.Entry::getKey).toList());
                 })
+                .onTermination().invoke(() -> openJobs.removeAll(tally.jobs.values()))
                 .map(kept -> {
                     LOG.debugf("incremental pass: %d users, +%d/-%d; %s", tally.users, tally.added(), tally.removed(),
                             tally.phases());
                     return new IncrementalResult(tally.users, tally.added(), tally.removed(), kept);
                 });
+    }
+
+    /** The job rows of the passes in progress on this instance (others of its rows still running were abandoned). */
+    public Set<Long> openJobs() {
+        return Set.copyOf(openJobs);
     }
 
     private Uni<Void> nextBatch(Tally tally, int batch) {

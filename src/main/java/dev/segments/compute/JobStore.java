@@ -1,11 +1,13 @@
 package dev.segments.compute;
 
+import dev.segments.db.AppInstance;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,20 @@ public class JobStore {
             id, segment_id, triggered_by, kind, status, started_at, completed_at, users_evaluated,
             added_count, removed_count, member_count, error""";
 
+    /** A full compute no transaction holds after this long is run again, whoever owns it. */
+    static final long STUCK_FULL_SECONDS = 600;
+
+    private final AppInstance instance;
+
+    public JobStore(AppInstance instance) {
+        this.instance = instance;
+    }
+
     /** A full compute waiting to run: it stays {@code running} until it completes or fails. */
     public Uni<Long> queueFull(SqlClient db, long segmentId, Trigger trigger) {
-        return db.preparedQuery("INSERT INTO segment_compute_job (segment_id, triggered_by, kind) VALUES ($1, $2, 'full') RETURNING id")
-                .execute(Tuple.of(segmentId, trigger.wire()))
+        return db.preparedQuery("""
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner) VALUES ($1, $2, 'full', $3) RETURNING id""")
+                .execute(Tuple.of(segmentId, trigger.wire(), instance.id()))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -106,10 +118,10 @@ public class JobStore {
     /** Opens the job rows of an incremental pass, one per segment: segment id → job id. */
     public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger) {
         return db.preparedQuery("""
-                INSERT INTO segment_compute_job (segment_id, triggered_by, kind)
-                SELECT s, $2, 'incremental' FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner)
+                SELECT s, $2, 'incremental', $3 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
                 RETURNING segment_id, id""")
-                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire()))
+                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire(), instance.id()))
                 .map(rows -> {
                     Map<Long, Long> jobs = new LinkedHashMap<>();
                     rows.forEach(row -> jobs.put(row.getLong(0), row.getLong(1)));
@@ -137,7 +149,7 @@ public class JobStore {
                             SELECT st.segment_id, sum(st.member_count)::bigint AS n FROM segment_member_stats st
                             WHERE st.segment_id IN (SELECT segment_id FROM segment_compute_job WHERE id IN (SELECT id FROM x))
                             GROUP BY st.segment_id)
-                        UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(),
+                        UPDATE segment_compute_job j SET status = 'completed', completed_at = clock_timestamp(), error = NULL,
                                users_evaluated = $4, added_count = x.a, removed_count = x.r,
                                member_count = coalesce((SELECT n FROM counts c WHERE c.segment_id = j.segment_id), 0)
                         FROM x WHERE j.id = x.id""")
@@ -146,29 +158,44 @@ public class JobStore {
     }
 
     /**
-     * Full computes left behind by an instance that stopped: not held by any transaction and queued or
-     * started longer ago than the grace period. Call it in a transaction (it row-locks to skip held jobs).
+     * Takes over the full computes queued or started by instances that stopped (silent for
+     * {@code deadAfterSeconds}), and those of any instance still {@code running} after
+     * {@link #STUCK_FULL_SECONDS} that no transaction holds (one that lost the database while running
+     * it could not even mark it failed): they become this instance's (their ten minutes start again), oldest first. Jobs whose
+     * transaction is still open (a stopped instance's statement still running in the database) are
+     * skipped until it ends.
      */
-    public Uni<List<Long>> orphaned(SqlClient db, int graceSeconds) {
+    public Uni<List<Long>> takeOverOrphaned(SqlClient db, long deadAfterSeconds) {
         return db.preparedQuery("""
-                SELECT id FROM segment_compute_job
-                WHERE kind = 'full' AND status = 'running' AND started_at < now() - $1::int * interval '1 second'
-                ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED""")
-                .execute(Tuple.of(graceSeconds))
+                UPDATE segment_compute_job SET owner = $1, started_at = now() WHERE id IN (
+                    SELECT id FROM segment_compute_job
+                    WHERE kind = 'full' AND status = 'running'
+                      AND (started_at < now() - $3::bigint * interval '1 second' OR\s""" + AppInstance.stopped("owner", "$2") + """
+                    )
+                    ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+                RETURNING id""")
+                .execute(Tuple.of(instance.id(), deadAfterSeconds, STUCK_FULL_SECONDS))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getLong(0)));
+                    ids.sort(null);
                     return ids;
                 });
     }
 
-    /** Incremental job rows of a pass whose instance stopped before closing them. */
-    public Uni<Void> failAbandonedIncremental(SqlClient db) {
-        return db.query("""
+    /**
+     * Marks failed the incremental job rows of passes that ended without closing them: their instance
+     * stopped, or this instance's pass is no longer running ({@code open}: the rows of its pass in
+     * progress). Their committed batches are kept; the users of the batch that was running are still
+     * dirty. A row marked failed too early is completed by its pass all the same.
+     */
+    public Uni<Integer> failAbandonedIncremental(SqlClient db, long deadAfterSeconds, Collection<Long> open) {
+        return db.preparedQuery("""
                 UPDATE segment_compute_job SET status = 'failed', completed_at = now(),
-                       error = 'interrupted: the instance running this pass stopped'
-                WHERE kind = 'incremental' AND status = 'running' AND started_at < now() - interval '1 hour'""")
-                .execute().replaceWithVoid();
+                       error = 'interrupted: the pass stopped before it ended (its instance or the database went away)'
+                WHERE kind = 'incremental' AND status = 'running'
+                  AND ((owner = $2 AND NOT id = ANY($3::bigint[])) OR\s""" + AppInstance.stopped("owner", "$1") + ")")
+                .execute(Tuple.of(deadAfterSeconds, instance.id(), open.toArray(Long[]::new))).map(rows -> rows.rowCount());
     }
 
     public Uni<Optional<JobView>> find(SqlClient db, long id) {

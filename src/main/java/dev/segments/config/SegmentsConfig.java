@@ -37,6 +37,22 @@ public interface SegmentsConfig {
     /** Destinations and exports of segment members. */
     Exports exports();
 
+    /** How app instances sharing the database learn that one of them stopped. */
+    Instances instances();
+
+    interface Instances {
+        /** How often this instance reports that it is alive and looks for compute jobs of instances that stopped. */
+        @WithDefault("10s")
+        String heartbeat();
+
+        /**
+         * An instance silent for this long is taken for stopped: its full computes are run again by
+         * another instance and its incremental job rows are marked failed. Keep it well above the heartbeat.
+         */
+        @WithDefault("60s")
+        Duration deadAfter();
+    }
+
     interface Incremental {
         /** How often the dirty-user pass runs, e.g. {@code 30s}; {@code off} disables the schedule. */
         @WithDefault("30s")

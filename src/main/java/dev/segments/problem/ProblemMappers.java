@@ -48,6 +48,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response database(PgException e) {
+        if (DatabaseUnavailable.is(e)) {
+            return DatabaseUnavailable.respond(e);
+        }
         if ("57014".equals(e.getSqlState())) {
             return respond(new Problem("about:blank", "Service unavailable", 503, "The query took too long", null));
         }
@@ -66,6 +69,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        if (DatabaseUnavailable.is(e)) {
+            return DatabaseUnavailable.respond(e);
+        }
         LOG.error("Unexpected failure", e);
         return respond(new Problem("about:blank", "Internal error", 500, "An unexpected error occurred", null));
     }
