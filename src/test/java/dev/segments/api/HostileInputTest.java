@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.segments.testing.Api;
 import dev.segments.testing.PostgresResource;
+import dev.segments.testing.TestAuth;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -166,6 +167,7 @@ class HostileInputTest {
         } catch (IllegalArgumentException e) {
             return 0; // not even a URI the client can send: nothing to learn
         }
+        request.header("Authorization", TestAuth.header());
         if (attempt.contentType() != null) {
             request.header("content-type", attempt.contentType());
         }
