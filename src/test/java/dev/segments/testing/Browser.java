@@ -31,6 +31,19 @@ public class Browser implements TestWatcher, AfterAllCallback {
 
     private ChromeDriver driver;
     private boolean loggedIn;
+    private final String username;
+    private final String password;
+
+    /** A browser that logs in as the test profile's admin. */
+    public Browser() {
+        this(null, null);
+    }
+
+    /** A browser that logs in with these credentials (for tools run against a running app). */
+    public Browser(String username, String password) {
+        this.username = username;
+        this.password = password;
+    }
 
     public ChromeDriver driver() {
         if (driver == null) {
@@ -46,7 +59,8 @@ public class Browser implements TestWatcher, AfterAllCallback {
     public ChromeDriver open(java.net.URL base, String path) {
         String root = base.toString().replaceAll("/$", "");
         if (!loggedIn) {
-            logIn(root, TestAuth.ADMIN_USERNAME, TestAuth.adminPassword());
+            logIn(root, username == null ? TestAuth.ADMIN_USERNAME : username,
+                    password == null ? TestAuth.adminPassword() : password);
         }
         driver().get(root + path);
         return driver;
