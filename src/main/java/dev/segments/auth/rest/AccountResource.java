@@ -1,6 +1,7 @@
 package dev.segments.auth.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.api.PageBody;
 import dev.segments.api.Params;
 import dev.segments.auth.Account;
 import dev.segments.auth.AccountService;
@@ -17,8 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -47,7 +46,7 @@ public class AccountResource {
     @Operation(summary = "List accounts by id (never their password hashes)")
     public Uni<Map<String, Object>> list(@QueryParam("limit") String limit, @QueryParam("after") String after) {
         int size = Params.limit(limit, 100, 1000);
-        return service.page(Params.after(after), size).map(page -> page(page, size));
+        return service.page(Params.after(after), size).map(page -> PageBody.of("accounts", page, size, Account::id));
     }
 
     @GET
@@ -68,12 +67,5 @@ public class AccountResource {
             throw dev.segments.problem.ProblemException.badRequest("", "the body must be a JSON object");
         }
         return service.update(Params.id(id, "id"), body, caller.accountId());
-    }
-
-    private static Map<String, Object> page(List<Account> page, int size) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("accounts", page);
-        body.put("next_after", page.size() == size ? page.get(page.size() - 1).id() : null);
-        return body;
     }
 }

@@ -1,6 +1,7 @@
 package dev.segments.auth.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.api.PageBody;
 import dev.segments.api.Params;
 import dev.segments.auth.ApiToken;
 import dev.segments.auth.CurrentCaller;
@@ -17,8 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -49,7 +48,7 @@ public class TokenResource {
     @Operation(summary = "List API tokens by id (never their secrets)")
     public Uni<Map<String, Object>> list(@QueryParam("limit") String limit, @QueryParam("after") String after) {
         int size = Params.limit(limit, 100, 1000);
-        return service.page(Params.after(after), size).map(page -> page(page, size));
+        return service.page(Params.after(after), size).map(page -> PageBody.of("tokens", page, size, ApiToken::id));
     }
 
     @GET
@@ -64,12 +63,5 @@ public class TokenResource {
     @Operation(summary = "Revoke an API token", description = "Takes effect at once on every instance; the token stays listed with revoked_at.")
     public Uni<ApiToken> revoke(@PathParam("id") String id) {
         return service.revoke(Params.id(id, "id"));
-    }
-
-    private static Map<String, Object> page(List<ApiToken> page, int size) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("tokens", page);
-        body.put("next_after", page.size() == size ? page.get(page.size() - 1).id() : null);
-        return body;
     }
 }
