@@ -88,7 +88,10 @@ class AuthApiTest {
         String session = Sessions.logIn(username, password);
         given().cookie(SessionCookie.NAME, session).get("/api/v1/segments").then().statusCode(200);
         given().cookie(SessionCookie.NAME, session).redirects().follow(false).get("/segments").then().statusCode(200)
-                .body(containsString(username));
+                .body(containsString(username)).body(not(containsString("href=\"/segments/new\"")))
+                .body(not(containsString("href=\"/admin\"")));
+        given().header("Authorization", TestAuth.header()).get("/segments").then().statusCode(200)
+                .body(containsString("href=\"/segments/new\"")).body(containsString("href=\"/admin\""));
 
         admin().body(Map.of("disabled", true)).patch("/api/v1/accounts/" + id).then().statusCode(200).body("disabled", equalTo(true));
         given().cookie(SessionCookie.NAME, session).redirects().follow(false).get("/segments").then().statusCode(302)
