@@ -225,6 +225,14 @@ class AccessMatrixTest {
     }
 
     @Test
+    void shouldDescribeTheBearerTokenInTheOpenApiDocument() {
+        var doc = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        assertEquals("http", doc.getString("components.securitySchemes.token.type"));
+        assertEquals("bearer", doc.getString("components.securitySchemes.token.scheme"));
+        assertTrue(doc.getList("security.token").size() == 1, "a global security requirement");
+    }
+
+    @Test
     void shouldKeepTheMatrixFreeOfDuplicates() {
         assertEquals(API.size(), new TreeSet<>(API.keySet()).size());
     }
