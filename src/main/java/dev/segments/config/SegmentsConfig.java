@@ -53,6 +53,9 @@ public interface SegmentsConfig {
         Duration deadAfter();
     }
 
+    /** Logins, sessions, API tokens and the first admin. */
+    Auth auth();
+
     interface Incremental {
         /** How often the dirty-user pass runs, e.g. {@code 30s}; {@code off} disables the schedule. */
         @WithDefault("30s")
@@ -113,6 +116,48 @@ public interface SegmentsConfig {
          */
         @WithDefault("512M")
         io.quarkus.runtime.configuration.MemorySize importBody();
+
+        /**
+         * Requests per second one API token or login session may make, on average (a token bucket per
+         * instance: with N instances behind a balancer a client may get up to N times this); {@code 0}
+         * turns the limit off. Over it the answer is 429 with {@code Retry-After}.
+         */
+        @WithDefault("100")
+        double requestsPerSecond();
+
+        /** Requests a token or session may make at once after being idle (the bucket's size). */
+        @WithDefault("200")
+        int burst();
+    }
+
+    interface Auth {
+        /** User name of the first admin, created at start when no account has this name. */
+        @WithDefault("admin")
+        String adminUsername();
+
+        /**
+         * Password of the first admin (env {@code SEGMENTS_AUTH_ADMIN_PASSWORD}), used only to create that
+         * account; there is no default. In dev mode without it, a random one is set at every start and shown.
+         */
+        Optional<String> adminPassword();
+
+        /**
+         * An API token of the first admin (env {@code SEGMENTS_AUTH_ADMIN_TOKEN}, at least 16 characters),
+         * stored hashed at start: for automation that needs a token before anyone logged in.
+         */
+        Optional<String> adminToken();
+
+        /** Mark the session cookie {@code Secure} (browsers still accept it on http://localhost). */
+        @WithDefault("true")
+        boolean secureCookie();
+
+        /** A session unused for this long ends. */
+        @WithDefault("2h")
+        Duration sessionIdle();
+
+        /** A session ends this long after the login, used or not. */
+        @WithDefault("12h")
+        Duration sessionMax();
     }
 
     interface Alerts {

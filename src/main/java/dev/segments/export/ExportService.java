@@ -1,6 +1,7 @@
 package dev.segments.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.api.RequestFields;
 import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentStore;
 import io.smallrye.mutiny.Uni;

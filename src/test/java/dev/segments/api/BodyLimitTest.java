@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.testing.PostgresResource;
+import dev.segments.testing.TestAuth;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -59,7 +60,7 @@ class BodyLimitTest {
     void shouldCutOffAChunkedJsonBodyOverTheLimit() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/v1/segments/estimate"))
-                .header("content-type", "application/json")
+                .header("content-type", "application/json").header("Authorization", TestAuth.header())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(jsonOf(11 << 20))))
                 .build();
         HttpResponse<String> response;
@@ -85,6 +86,7 @@ class BodyLimitTest {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/v1/users/import HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/x-ndjson\r\n"
+                    + "authorization: " + TestAuth.header() + "\r\n"
                     + "content-length: 600000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.setSoTimeout(20_000);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.segments.testing.Api;
 import dev.segments.testing.PostgresResource;
+import dev.segments.testing.TestAuth;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -52,7 +53,9 @@ class HostileInputTest {
     private static final List<String> TABLES = List.of("segment", "segment_dependency", "segment_attribute",
             "user_attribute_snapshot", "dirty_user", "segment_compute_job", "segment_membership", "user_segment_set", "membership_event",
             "segment_alert_settings", "segment_alert", "export_destination", "segment_export", "export_item_chunk",
-            "export_baseline_chunk", "segment_subscription");
+            "export_baseline_chunk", "segment_subscription", "auth_account",
+            // tokens without last_used_at, which a successful request may touch (once a minute)
+            "(SELECT id, name, role, account_id, token_hash, created_at, revoked_at FROM auth_token)");
 
     @TestHTTPResource("/")
     URL base;
@@ -69,6 +72,7 @@ class HostileInputTest {
     private long segmentId;
     private long userId;
     private long destinationId;
+    private long accountId;
     private int sent;
     private int accepted;
     private int oversizedUrls;
@@ -98,6 +102,10 @@ class HostileInputTest {
                                 .getValue("segments.exports.root", String.class)).toAbsolutePath().normalize()
                                 + "/hostile"))
                 .post("/api/v1/destinations").then().statusCode(201).extract().jsonPath().getLong("id");
+
+        accountId = given().contentType(ContentType.JSON)
+                .body(Map.of("username", "hostile-fixture", "password", "hostile fixture password", "role", "viewer"))
+                .post("/api/v1/accounts").then().statusCode(201).extract().jsonPath().getLong("id");
 
         baseline = fingerprint();
         while (sent < COUNT) {
@@ -166,6 +174,7 @@ class HostileInputTest {
         } catch (IllegalArgumentException e) {
             return 0; // not even a URI the client can send: nothing to learn
         }
+        request.header("Authorization", TestAuth.header());
         if (attempt.contentType() != null) {
             request.header("content-type", attempt.contentType());
         }
@@ -430,7 +439,7 @@ class HostileInputTest {
 
     private Attempt generate() {
         String seg = "/api/v1/segments/";
-        return switch (random.nextInt(40)) {
+        return switch (random.nextInt(42)) {
             case 0, 1 -> new Attempt("POST", "/api/v1/segments", JSON, body(() -> "{\"name\": "
                     + (random.nextBoolean() ? hostileJson(0) : "\"hostile " + random.nextInt() + "\"")
                     + ", \"description\": " + hostileJson(0) + ", \"rules\": " + rules() + "}"), false);
@@ -492,6 +501,16 @@ class HostileInputTest {
                     "application/xml", "application/json; charset=latin1", "garbage")), rawBody(), false);
             case 38 -> new Attempt(pick(List.of("PATCH", "GET", "DELETE")), "/api/v1/compute/" + pick(List.of("full",
                     "incremental")), JSON, rawBody(), false);
+            case 39 -> new Attempt("POST", "/api/v1/tokens", JSON, body(() -> "{\"name\": "
+                    + (random.nextBoolean() ? hostileJson(0) : jsonString(hostileText())) + ", \"role\": "
+                    + (random.nextBoolean() ? hostileJson(0) : jsonString(pick(List.of("viewer", "editor", "admin", "root"))))
+                    + "}"), false);
+            case 40 -> random.nextBoolean()
+                    ? new Attempt("POST", "/api/v1/accounts", JSON, body(() -> "{\"username\": " + hostileJson(0)
+                            + ", \"password\": " + hostileJson(0) + ", \"role\": " + hostileJson(0) + "}"), false)
+                    : new Attempt("PATCH", "/api/v1/accounts/" + id(accountId), JSON, body(() -> "{\"role\": "
+                            + hostileJson(0) + ", \"disabled\": " + hostileJson(0) + ", \"password\": " + hostileJson(0)
+                            + "}"), false);
             default -> new Attempt(pick(List.of("POST", "PUT")), "/api/v1/segments", pick(List.of("text/plain",
                     "application/x-www-form-urlencoded", "application/json")), rawBody(), false);
         };

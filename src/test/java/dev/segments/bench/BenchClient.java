@@ -1,5 +1,7 @@
 package dev.segments.bench;
 
+import dev.segments.testing.TestAuth;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -26,17 +28,17 @@ final class BenchClient {
     }
 
     JsonNode post(String path, String body, int expectedStatus) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return send(request, expectedStatus);
     }
 
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), 200);
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header()).GET().build(), 200);
     }
 
     void delete(String path) {
-        send(HttpRequest.newBuilder(base.resolve(path)).DELETE().build(), 204);
+        send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header()).DELETE().build(), 204);
     }
 
     /** Polls {@code GET /api/v1/jobs/{id}} until each job is no longer running; jobs run in order. */

@@ -27,7 +27,9 @@ import org.openqa.selenium.OutputType;
  * Times the admin pages of a running app (the demo: 100,000 users, a dozen segments) and takes the
  * screenshots shown in the README. Not part of {@code ./mvnw verify} (the name does not end in Test):
  * start the app, then run
- * {@code ./mvnw test -Dtest=PageTour -Dsurefire.failIfNoSpecifiedTests=false -Dtour.base=http://localhost:8080}.
+ * {@code ./mvnw test -Dtest=PageTour -Dsurefire.failIfNoSpecifiedTests=false -Dtour.base=http://localhost:8080
+ * -Dtour.token=seg_… -Dtour.password=…} (an editor or admin token for the timed requests, the admin's password
+ * for the screenshots; in dev mode the login page shows it).
  * Writes {@code docs/ui-timings.md} and {@code docs/screenshots/*.png}.
  */
 class PageTour {
@@ -37,7 +39,7 @@ class PageTour {
     private static final Path DOCS = Path.of("docs");
 
     @RegisterExtension
-    static Browser browser = new Browser();
+    static Browser browser = new Browser(System.getProperty("tour.username", "admin"), System.getProperty("tour.password", ""));
 
     private final String base = System.getProperty("tour.base", "http://localhost:8080");
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
@@ -139,13 +141,19 @@ class PageTour {
                 millis.get((int) Math.ceil(millis.size() * 0.95) - 1), millis.get(millis.size() - 1));
     }
 
+    /** The API token of {@code -Dtour.token=} (any role that can edit), if given. */
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String token = System.getProperty("tour.token", "");
+        return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token);
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("HX-Request", path.contains("members")
+        return http.send(authorized(HttpRequest.newBuilder(URI.create(base + path))).header("HX-Request", path.contains("members")
                 || path.contains("chart") ? "true" : "false").GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String form, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
+        return http.send(authorized(HttpRequest.newBuilder(URI.create(base + path))).header("Content-Type",
                 "application/x-www-form-urlencoded").header("X-CSRF-Token", token).header("HX-Request", "true")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -30,6 +30,20 @@ public class Browser implements TestWatcher, AfterAllCallback {
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     private ChromeDriver driver;
+    private boolean loggedIn;
+    private final String username;
+    private final String password;
+
+    /** A browser that logs in as the test profile's admin. */
+    public Browser() {
+        this(null, null);
+    }
+
+    /** A browser that logs in with these credentials (for tools run against a running app). */
+    public Browser(String username, String password) {
+        this.username = username;
+        this.password = password;
+    }
 
     public ChromeDriver driver() {
         if (driver == null) {
@@ -38,11 +52,28 @@ public class Browser implements TestWatcher, AfterAllCallback {
         return driver;
     }
 
-    /** Opens a page of the app under test, e.g. {@code open(base, "/segments")}. */
+    /**
+     * Opens a page of the app under test, e.g. {@code open(base, "/segments")}; the first call logs the
+     * browser in as the test profile's admin (see {@link TestAuth}).
+     */
     public ChromeDriver open(java.net.URL base, String path) {
         String root = base.toString().replaceAll("/$", "");
+        if (!loggedIn) {
+            logIn(root, username == null ? TestAuth.ADMIN_USERNAME : username,
+                    password == null ? TestAuth.adminPassword() : password);
+        }
         driver().get(root + path);
         return driver;
+    }
+
+    /** Logs in through the login page and waits until it has gone on to the next page. */
+    public void logIn(String root, String username, String password) {
+        driver().get(root + "/login");
+        byLabel("User name").sendKeys(username);
+        byLabel("Password").sendKeys(password);
+        button("Log in").click();
+        waitFor(d -> d.getCurrentUrl().contains("/login") ? null : true);
+        loggedIn = true;
     }
 
     /** The element labelled {@code label} (by {@code aria-label} or a {@code <label for>}). */
@@ -110,6 +141,7 @@ public class Browser implements TestWatcher, AfterAllCallback {
         if (driver != null) {
             driver.quit();
             driver = null;
+            loggedIn = false;
         }
     }
 

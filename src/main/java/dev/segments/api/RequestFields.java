@@ -1,4 +1,4 @@
-package dev.segments.export;
+package dev.segments.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.problem.Problem.FieldError;
@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads the fields of a JSON object body, collecting every problem with its pointer; {@link #done()} throws them. */
-final class RequestFields {
+public final class RequestFields {
 
     private final JsonNode body;
     private final List<FieldError> errors = new ArrayList<>();
 
-    RequestFields(JsonNode body, Set<String> known) {
+    public RequestFields(JsonNode body, Set<String> known) {
         if (body == null || !body.isObject()) {
             throw ProblemException.badRequest("", "the body must be a JSON object");
         }
@@ -25,7 +25,7 @@ final class RequestFields {
         });
     }
 
-    String text(String field, boolean required, int maxLength) {
+    public String text(String field, boolean required, int maxLength) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             if (required) {
@@ -44,7 +44,7 @@ final class RequestFields {
         return node.textValue();
     }
 
-    Integer integer(String field, int min, int max, Integer fallback) {
+    public Integer integer(String field, int min, int max, Integer fallback) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return fallback;
@@ -57,7 +57,7 @@ final class RequestFields {
     }
 
     /** A positive id, required. */
-    long id(String field) {
+    public long id(String field) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             error(field, field + " is required");
@@ -70,15 +70,15 @@ final class RequestFields {
         return node.longValue();
     }
 
-    void error(String field, String message) {
+    public void error(String field, String message) {
         errors.add(new FieldError("/" + field, message));
     }
 
-    boolean ok() {
+    public boolean ok() {
         return errors.isEmpty();
     }
 
-    void done() {
+    public void done() {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(errors);
         }
