@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class EqualTimestampsTest {
 
-    private static final long CONCURRENT_USERS = 40_001;
-    private static final long SERIAL_USERS = 41_001;
+    private static final long CONCURRENT_USERS = 72_001;
+    private static final long SERIAL_USERS = 73_001;
     private static final int USERS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant[] TIMES = {Instant.parse("2026-03-01T10:00:00Z"), Instant.parse("2026-03-01T10:00:00.000001Z"),
