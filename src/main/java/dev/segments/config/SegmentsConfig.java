@@ -25,6 +25,9 @@ public interface SegmentsConfig {
     /** Demo data loaded into an empty database. */
     Demo demo();
 
+    /** The embedded PostgreSQL started when no database is configured (read by {@code EmbeddedDatabase} before startup). */
+    Embedded embedded();
+
     /** Limits on request bodies. */
     Limits limits();
 
@@ -85,6 +88,12 @@ public interface SegmentsConfig {
         /** Cron expression (Quartz syntax) of the nightly full recompute; {@code off} disables it. */
         @WithDefault("0 30 3 * * ?")
         String cron();
+    }
+
+    interface Embedded {
+        /** Data directory of the embedded PostgreSQL; it survives restarts. */
+        @WithDefault(".segments-data/postgres")
+        String dataDir();
     }
 
     interface Demo {
