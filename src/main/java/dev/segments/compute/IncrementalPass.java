@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +28,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
- * batch, with the same in-memory evaluator as the real-time path and two statements per batch besides
- * the locks: the claim (which takes the users' flags with {@code FOR UPDATE SKIP LOCKED}, so two
- * instances never process the same user) with the read of their snapshots and segment sets, and the writes.
+ * batch, with the same in-memory evaluator as the real-time path. Per batch, besides the locks: the
+ * claim (which takes the users' flags with {@code FOR UPDATE SKIP LOCKED}, so two instances never
+ * process the same user), pipelined reads of their snapshots and segment sets that overlap with
+ * their evaluation, and one statement for the writes.
  * Phase times of each pass are logged at debug level.
  */
 @ApplicationScoped
@@ -39,8 +41,8 @@ public class IncrementalPass {
 
     private static final int MAX_BATCHES_PER_PASS = 2_000;
 
-    /** Below this many users per core a batch is evaluated in fewer parts (handing work over costs too). */
-    private static final int MIN_USERS_PER_PART = 500;
+    /** Users per read statement: each slice is evaluated while the database reads the next ones. */
+    private static final int READ_SLICE = 500;
 
     private final Pool pool;
     private final CatalogCache catalogs;
@@ -111,76 +113,86 @@ public class IncrementalPass {
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                            .chain(() -> claimAndRead(conn))
-                            .chain(batch -> {
-                                tally.phase(Phase.CLAIM_AND_READ);
-                                if (batch.isEmpty()) {
+                            .invoke(() -> tally.phase(Phase.LOCKS))
+                            .chain(() -> claim(conn))
+                            .chain(claimed -> {
+                                tally.phase(Phase.CLAIM);
+                                if (claimed.length == 0) {
                                     return Uni.createFrom().item(0);
                                 }
-                                return evaluate(batch, segments, tally.jobs).chain(changes -> {
+                                return readAndEvaluate(conn, claimed, segments, tally.jobs).chain(changes -> {
                                     changes.forEach(change -> tally.add(change.segmentId(), change.join()));
-                                    tally.phase(Phase.EVALUATE);
+                                    tally.phase(Phase.READ_AND_EVALUATE);
                                     return memberships.write(conn, changes);
                                 }).invoke(() -> {
                                     tally.phase(Phase.WRITE);
-                                    tally.users += batch.size();
-                                }).replaceWith(batch.size());
+                                    tally.users += claimed.length;
+                                }).replaceWith(claimed.length);
                             });
                 });
     }
 
     /**
-     * Claims a batch of dirty users by deleting their flags, skipping flags another transaction holds,
-     * and reads their attributes (null for a deleted user) and current segments, in one statement.
-     * A user marked again while the batch runs stays dirty: the marking statement waits for this
-     * transaction's row lock and, once it commits, finds no flag and inserts a new one. The statement
-     * runs after the segment locks are taken, so it sees every membership written before them.
+     * Claims a batch of dirty users by deleting their flags, skipping flags another transaction holds;
+     * returns their ids in ascending order. The flags stay locked by this transaction until it ends, so
+     * no event for these users commits in between (its marking statement waits for the lock and, once
+     * this transaction commits, finds no flag and inserts a new one: a user changed meanwhile stays
+     * dirty). The statement runs after the segment locks are taken, so the reads after it see every
+     * membership written before them.
      */
-    private Uni<List<DirtyUser>> claimAndRead(SqlConnection conn) {
+    private Uni<Long[]> claim(SqlConnection conn) {
         return conn.preparedQuery("""
                         WITH claimed AS (
                             DELETE FROM dirty_user WHERE user_id IN (
                                 SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED)
                             RETURNING user_id)
-                        SELECT c.user_id, s.attributes::text, us.segment_ids
-                        FROM claimed c
-                        LEFT JOIN user_attribute_snapshot s ON s.user_id = c.user_id
-                        LEFT JOIN user_segment_set us ON us.user_id = c.user_id""")
+                        SELECT coalesce(array_agg(user_id ORDER BY user_id), '{}') FROM claimed""")
                 .execute(Tuple.of(config.incremental().batchSize()))
+                .map(rows -> rows.iterator().next().getArrayOfLongs(0));
+    }
+
+    /**
+     * Reads the claimed users' attributes (null for a deleted user) and segment sets in slices, all
+     * sent at once so that the connection pipelines them, and evaluates each slice on the worker pool
+     * as soon as it arrives: the database reads the next slice while the evaluator works on this one.
+     * Each user is looked up by primary key (scalar subqueries keep the plan to index lookups at any
+     * batch size). The changes come back in the users' order.
+     */
+    private Uni<List<MembershipChange>> readAndEvaluate(SqlConnection conn, Long[] claimed, List<CatalogSegment> segments,
+            Map<Long, Long> jobs) {
+        UsedAttributes parser = new UsedAttributes(segments);
+        Instant now = Instant.now();
+        List<Uni<List<MembershipChange>>> slices = new ArrayList<>();
+        for (int from = 0; from < claimed.length; from += READ_SLICE) {
+            Long[] ids = Arrays.copyOfRange(claimed, from, Math.min(claimed.length, from + READ_SLICE));
+            slices.add(read(conn, ids).emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(users -> evaluate(users, segments, parser, jobs, now)));
+        }
+        return Uni.join().all(slices).andFailFast().map(results -> {
+            List<MembershipChange> changes = new ArrayList<>();
+            results.forEach(changes::addAll);
+            return changes;
+        });
+    }
+
+    private static Uni<List<DirtyUser>> read(SqlConnection conn, Long[] ids) {
+        return conn.preparedQuery("""
+                        SELECT u.id,
+                               (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = u.id),
+                               (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = u.id)
+                        FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n""")
+                .execute(Tuple.of(ids))
                 .map(rows -> {
-                    List<DirtyUser> batch = new ArrayList<>(rows.size());
+                    List<DirtyUser> users = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        batch.add(new DirtyUser(row.getLong(0), row.getString(1), row.getArrayOfLongs(2)));
+                        users.add(new DirtyUser(row.getLong(0), row.getString(1), row.getArrayOfLongs(2)));
                     }
-                    return batch;
+                    return users;
                 });
     }
 
     /** A claimed user: their attributes document (null once deleted) and the segment set read with it. */
     private record DirtyUser(long id, String attributes, Long[] segmentSet) {
-    }
-
-    /**
-     * Parses and evaluates the batch on the worker pool, in as many parts as there are cores (the
-     * event loop stays free); the changes come back in the batch's order.
-     */
-    private static Uni<List<MembershipChange>> evaluate(List<DirtyUser> batch, List<CatalogSegment> segments,
-            Map<Long, Long> jobs) {
-        UsedAttributes parser = new UsedAttributes(segments);
-        Instant now = Instant.now();
-        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), batch.size() / MIN_USERS_PER_PART));
-        int size = (batch.size() + parts - 1) / parts;
-        List<Uni<List<MembershipChange>>> work = new ArrayList<>();
-        for (int from = 0; from < batch.size(); from += size) {
-            List<DirtyUser> part = batch.subList(from, Math.min(batch.size(), from + size));
-            work.add(Uni.createFrom().item(() -> evaluate(part, segments, parser, jobs, now))
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
-        }
-        return Uni.join().all(work).andFailFast().map(results -> {
-            List<MembershipChange> changes = new ArrayList<>();
-            results.forEach(changes::addAll);
-            return changes;
-        });
     }
 
     private static List<MembershipChange> evaluate(List<DirtyUser> part, List<CatalogSegment> segments, UsedAttributes parser,
@@ -203,7 +215,7 @@ public class IncrementalPass {
     }
 
     /** The steps of a batch, timed for the debug log. */
-    private enum Phase { CLAIM_AND_READ, EVALUATE, WRITE }
+    private enum Phase { LOCKS, CLAIM, READ_AND_EVALUATE, WRITE }
 
     /** Running totals of one pass. */
     private static final class Tally {
