@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -120,7 +121,7 @@ public class IncrementalPass {
                                 if (claimed.length == 0) {
                                     return Uni.createFrom().item(0);
                                 }
-                                return readAndEvaluate(conn, claimed, segments, tally.jobs).chain(changes -> {
+                                return readAndEvaluate(conn, claimed, segments, tally).chain(changes -> {
                                     changes.forEach(change -> tally.add(change.segmentId(), change.join()));
                                     tally.phase(Phase.READ_AND_EVALUATE);
                                     return memberships.write(conn, changes);
@@ -159,14 +160,22 @@ public class IncrementalPass {
      * batch size). The changes come back in the users' order.
      */
     private Uni<List<MembershipChange>> readAndEvaluate(SqlConnection conn, Long[] claimed, List<CatalogSegment> segments,
-            Map<Long, Long> jobs) {
+            Tally tally) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
+        long start = System.nanoTime();
         List<Uni<List<MembershipChange>>> slices = new ArrayList<>();
         for (int from = 0; from < claimed.length; from += READ_SLICE) {
             Long[] ids = Arrays.copyOfRange(claimed, from, Math.min(claimed.length, from + READ_SLICE));
-            slices.add(read(conn, ids).emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(users -> evaluate(users, segments, parser, jobs, now)));
+            slices.add(read(conn, ids)
+                    .invoke(() -> tally.readArrived(start))
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(users -> {
+                        long began = System.nanoTime();
+                        List<MembershipChange> changes = evaluate(users, segments, parser, tally.jobs, now);
+                        tally.evaluateNanos.addAndGet(System.nanoTime() - began);
+                        return changes;
+                    }));
         }
         return Uni.join().all(slices).andFailFast().map(results -> {
             List<MembershipChange> changes = new ArrayList<>();
@@ -222,14 +231,27 @@ public class IncrementalPass {
         final Map<Long, Long> jobs = new LinkedHashMap<>();
         final Map<Long, long[]> counts = new LinkedHashMap<>();
         final long[] phaseNanos = new long[Phase.values().length];
+        /** Time spent evaluating, summed over the threads that did it. */
+        final AtomicLong evaluateNanos = new AtomicLong();
+        /** Per batch, the time from sending the reads until the last one arrived, summed over batches. */
+        long readNanos;
+        long batchReadNanos;
         long phaseStart;
         long users;
+
+        /** A slice read arrived (on the connection's event loop, so one thread at a time). */
+        void readArrived(long sentAt) {
+            batchReadNanos = System.nanoTime() - sentAt;
+        }
 
         /** Ends the timing of {@code phase} (none: starts timing a batch). */
         void phase(Phase phase) {
             long now = System.nanoTime();
             if (phase != null) {
                 phaseNanos[phase.ordinal()] += now - phaseStart;
+            }
+            if (phase == Phase.READ_AND_EVALUATE) {
+                readNanos += batchReadNanos;
             }
             phaseStart = now;
         }
@@ -240,7 +262,8 @@ public class IncrementalPass {
                 text.append(text.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
                         .append(String.format(Locale.ROOT, " %.1f ms", phaseNanos[phase.ordinal()] / 1e6));
             }
-            return text.toString();
+            return text.append(String.format(Locale.ROOT, " (reads done after %.1f ms; evaluation %.1f ms summed over threads)",
+                    readNanos / 1e6, evaluateNanos.get() / 1e6)).toString();
         }
 
         void add(long segmentId, boolean join) {
