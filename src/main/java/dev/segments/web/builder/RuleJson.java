@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Turns the builder's tree into the rule JSON of RULES.md and back. A negated group is written as
@@ -101,8 +101,7 @@ final class RuleJson {
                 }
             }
             case "list" -> {
-                List<String> items = List.of(node.value.split(",")).stream().map(String::trim)
-                        .filter(item -> !item.isEmpty()).collect(Collectors.toList());
+                List<String> items = ListText.split(node.value);
                 if (!node.value.isBlank()) {
                     ArrayNode list = condition.putArray("value");
                     items.forEach(item -> list.add(scalar(item, type)));
@@ -190,9 +189,9 @@ final class RuleJson {
             text = value.path("amount").asText("");
             unit = value.path("unit").asText("days");
         } else if (value != null && value.isArray()) {
-            StringBuilder joined = new StringBuilder();
-            value.forEach(item -> joined.append(joined.length() == 0 ? "" : ", ").append(item.asText()));
-            text = joined.toString();
+            List<String> items = new ArrayList<>();
+            value.forEach(item -> items.add(item.asText()));
+            text = ListText.join(items);
         } else if (value != null && !value.isNull()) {
             text = value.asText();
         }

@@ -35,6 +35,17 @@ class RuleJsonTest {
     }
 
     @Test
+    void shouldKeepListValuesThatHoldCommasQuotesAndSpaces() throws Exception {
+        JsonNode rule = json("""
+                {"operator":"AND","conditions":[
+                  {"attribute":"country","op":"in","value":["Smith, John","say \\"hi\\""," padded ","","US"]},
+                  {"attribute":"ltv","op":"not_in","value":[1,2.5]}]}""");
+        BuilderTree tree = RuleJson.load(rule);
+        RuleJson written = RuleJson.of(tree, TYPES);
+        assertEquals(rule.toString(), written.json().toString());
+    }
+
+    @Test
     void shouldMapEveryNodeToItsPointerAndErrorsToTheDeepestNode() throws Exception {
         JsonNode rule = json("""
                 {"operator":"AND","conditions":[{"attribute":"ltv","op":"gt","value":1},
