@@ -7,7 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
-/** Checks a user name and password and opens a session; ends sessions. */
+/** Checks a user name and password and opens a session, within the login throttle; ends sessions. */
 @ApplicationScoped
 public class LoginService {
 
@@ -15,8 +15,10 @@ public class LoginService {
     private final AccountStore accounts;
     private final SessionStore sessions;
     private final SegmentsConfig config;
+    private final LoginThrottle throttle;
 
-    public LoginService(Pool pool, AccountStore accounts, SessionStore sessions, SegmentsConfig config) {
+    public LoginService(Pool pool, AccountStore accounts, SessionStore sessions, SegmentsConfig config, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.pool = pool;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -24,19 +26,33 @@ public class LoginService {
     }
 
     /**
-     * The new session's secret (the cookie value) when the password matches an enabled account; empty
-     * otherwise. An unknown name costs as much time as a wrong password.
+     * Opens a session when the password matches an enabled account; refuses it otherwise, or without
+     * checking the password while the name is locked after too many failures ({@link LoginThrottle}).
+     * An unknown name costs as much time as a wrong password.
      */
-    public Uni<Optional<String>> login(String username, String password) {
+    public Uni<LoginOutcome> login(String username, String password) {
         if (username == null || password == null || username.length() > 64 || password.length() > Passwords.MAX_LENGTH) {
-            return Uni.createFrom().item(Optional.empty());
+            return Uni.createFrom().item(LoginOutcome.refused());
         }
-        return pool.withConnection(db -> accounts.loginCandidate(db, username))
-                .chain(candidate -> Uni.createFrom()
-                        .item(() -> Passwords.matches(password, candidate.map(AccountStore.LoginCandidate::passwordHash).orElse(null)))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                        .chain(ok -> ok && candidate.isPresent() ? open(candidate.get().id()).map(Optional::of)
-                                : Uni.createFrom().item(Optional.<String>empty())));
+        return pool.withTransaction(db -> throttle.attempt(db, username)
+                        .chain(locked -> locked.isPresent() ? Uni.createFrom().item(new Check(locked, Optional.empty()))
+                                : accounts.loginCandidate(db, username).map(candidate -> new Check(locked, candidate))))
+                .chain(check -> check.locked().isPresent() ? Uni.createFrom().item(LoginOutcome.locked(check.locked().get()))
+                        : verify(username, password, check.candidate()));
+    }
+
+    /** The throttle's answer and, when not locked, the account the name belongs to. */
+    private record Check(Optional<java.time.Duration> locked, Optional<AccountStore.LoginCandidate> candidate) {
+    }
+
+    private Uni<LoginOutcome> verify(String username, String password, Optional<AccountStore.LoginCandidate> candidate) {
+        return Uni.createFrom()
+                .item(() -> Passwords.matches(password, candidate.map(AccountStore.LoginCandidate::passwordHash).orElse(null)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(ok -> ok && candidate.isPresent()
+                        ? pool.withConnection(db -> throttle.succeeded(db, username)).chain(() -> open(candidate.get().id()))
+                                .map(LoginOutcome::opened)
+                        : Uni.createFrom().item(LoginOutcome.refused()));
     }
 
     public Uni<Void> logout(byte[] sessionHash) {

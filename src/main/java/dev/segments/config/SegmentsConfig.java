@@ -167,6 +167,18 @@ public interface SegmentsConfig {
         /** A session ends this long after the login, used or not. */
         @WithDefault("12h")
         Duration sessionMax();
+
+        /** Failed logins in a row for one user name before it is locked ({@code login-lockout}). */
+        @WithDefault("5")
+        int loginFailures();
+
+        /** How long a user name is locked after {@code login-failures} failures; doubled with each further failure. */
+        @WithDefault("30s")
+        Duration loginLockout();
+
+        /** The longest lock of a user name. */
+        @WithDefault("15m")
+        Duration loginLockoutMax();
     }
 
     interface Alerts {

@@ -62,10 +62,28 @@ public class LoginPage {
             @FormParam("next") String next, @Context HttpHeaders headers) {
         String target = LocalPath.orRoot(next);
         String name = username == null ? "" : username.trim();
-        return logins.login(name, password).map(session -> session
-                .map(secret -> redirect(headers, target).header("Set-Cookie", cookies.of(secret)).build())
-                .orElseGet(() -> Response.ok(Templates.login$form(target, name, "Wrong user name or password, or the account is disabled."))
-                        .build()));
+        return logins.login(name, password).map(outcome -> {
+            if (outcome.isOpened()) {
+                return redirect(headers, target).header("Set-Cookie", cookies.of(outcome.session())).build();
+            }
+            if (outcome.isLocked()) {
+                long seconds = Math.max(1, (outcome.lockedFor().toMillis() + 999) / 1000);
+                String message = "Too many failed logins for this user name. Try again in " + inWords(seconds) + ".";
+                // htmx swaps 2xx answers only: the form with its message; a plain form post gets the 429 it is
+                return Response.status(Hx.isHtmx(headers) ? 200 : 429).header(HttpHeaders.RETRY_AFTER, seconds)
+                        .entity(Templates.login$form(target, name, message)).build();
+            }
+            return Response.ok(Templates.login$form(target, name, "Wrong user name or password, or the account is disabled."))
+                    .build();
+        });
+    }
+
+    private static String inWords(long seconds) {
+        if (seconds < 90) {
+            return seconds + (seconds == 1 ? " second" : " seconds");
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes + " minutes";
     }
 
     @POST
