@@ -80,6 +80,12 @@ final class RandomValues {
         int offsetMinutes = offset.equals("Z") ? 0 : (offset.charAt(0) == '-' ? -1 : 1)
                 * (Integer.parseInt(offset.substring(1, 3)) * 60 + Integer.parseInt(offset.substring(4)));
         OffsetDateTime local = instant.atOffset(ZoneOffset.UTC).plusMinutes(offsetMinutes);
+        if (local.getYear() > 9999 || local.getYear() < 0) {
+            // at the ends of the range an offset can move the written date to year 10000 or -1, which
+            // RULES.md does not accept as a date (a seed in CI drew 10000-01-01T00:59:59+01:00): write it in UTC
+            offset = "Z";
+            local = instant.atOffset(ZoneOffset.UTC);
+        }
         String fraction = String.format("%09d", local.getNano());
         int digits = new int[] {0, 0, 1, 3, 6, 9, 12}[random.nextInt(7)];
         String written = digits == 0 ? "" : "." + (fraction + "000").substring(0, digits);
