@@ -1,5 +1,6 @@
 package dev.segments.export;
 
+import dev.segments.db.AppInstance;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /** SQL for {@code segment_export}: the export jobs, their queue and their progress. */
 @ApplicationScoped
@@ -50,21 +52,29 @@ public class ExportStore {
     }
 
     /** Takes the oldest queued export (skipping those another instance is taking) and marks it running. */
-    public Uni<Optional<ExportView>> claim(SqlClient db) {
-        return db.query("""
-                UPDATE segment_export SET status = 'running', attempts = attempts + 1, started_at = now(), heartbeat_at = now()
+    /** Takes the oldest queued export for instance {@code owner}, if any. */
+    public Uni<Optional<ExportView>> claim(SqlClient db, UUID owner) {
+        return db.preparedQuery("""
+                UPDATE segment_export SET status = 'running', attempts = attempts + 1, started_at = now(), heartbeat_at = now(),
+                       owner = $1
                 WHERE id = (SELECT id FROM segment_export WHERE status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING\s""" + COLUMNS)
-                .execute()
+                .execute(Tuple.of(owner))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(first(rows)));
     }
 
-    /** Queues again the running exports whose instance stopped reporting (it stopped or lost the database). */
-    public Uni<Integer> requeueStale(SqlClient db, long staleSeconds) {
+    /**
+     * Queues again the running exports without progress for {@code staleSeconds} whose instance stopped
+     * (silent for {@code deadSeconds}, see {@link AppInstance}) or is {@code self} and no longer runs
+     * them ({@code running}: the exports {@code self} runs now). An export of a live instance stays
+     * its own however long it takes: a directory export reports no progress while it writes.
+     */
+    public Uni<Integer> requeueStale(SqlClient db, long staleSeconds, long deadSeconds, UUID self, Long[] running) {
         return db.preparedQuery("""
                 UPDATE segment_export SET status = 'queued'
-                WHERE status = 'running' AND heartbeat_at < now() - $1::bigint * interval '1 second'""")
-                .execute(Tuple.of(staleSeconds))
+                WHERE status = 'running' AND heartbeat_at < now() - $1::bigint * interval '1 second'
+                  AND ((owner = $3 AND NOT id = ANY($4::bigint[])) OR\s""" + AppInstance.stopped("owner", "$2") + ")")
+                .execute(Tuple.of(staleSeconds, deadSeconds, self, running))
                 .map(RowSet::rowCount);
     }
 

@@ -1,6 +1,7 @@
 package dev.segments.export;
 
 import dev.segments.config.SegmentsConfig;
+import dev.segments.db.AppInstance;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -8,6 +9,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -16,11 +19,13 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs queued exports on this instance, at most {@code segments.exports.parallelism} at a time. An
- * export is taken with {@code FOR UPDATE SKIP LOCKED} and marked running, so instances never run the
- * same one; while it runs it reports progress ({@code heartbeat_at}), and one whose instance went
- * silent for {@code segments.exports.stale-after} is queued again (a webhook export then resumes at
- * its first batch not yet accepted). Exports queued through the API start at once; those queued by
- * completed computes are found by the poll.
+ * export is taken with {@code FOR UPDATE SKIP LOCKED} and marked running with this instance as its
+ * owner, so instances never run the same one. One without progress ({@code heartbeat_at}, moved by
+ * each webhook batch) for {@code segments.exports.stale-after} is queued again when its owner stopped
+ * (no instance heartbeat for {@code segments.instances.dead-after}) or no longer runs it; a webhook
+ * export then resumes at its first batch not yet accepted. A live owner keeps a long directory export,
+ * which reports no progress while it writes. Exports queued through the API start at once; those
+ * queued by completed computes are found by the poll.
  */
 @ApplicationScoped
 public class ExportWorker {
@@ -36,9 +41,13 @@ public class ExportWorker {
     private final Semaphore slots;
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final ExecutorService executor;
+    private final AppInstance instance;
+    /** The exports this instance runs now (claimed and not yet ended). */
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
     public ExportWorker(Pool pool, ExportStore exports, DestinationStore destinations, DirectoryExport directory,
-            WebhookExport webhook, SegmentsConfig config) {
+            WebhookExport webhook, SegmentsConfig config, AppInstance instance) {
+        this.instance = instance;
         this.pool = pool;
         this.exports = exports;
         this.destinations = destinations;
@@ -62,7 +71,8 @@ public class ExportWorker {
     @Scheduled(identity = "exports", every = "${segments.exports.poll}", delayed = "2s",
             concurrentExecution = ConcurrentExecution.SKIP)
     void poll() {
-        int requeued = pool.withTransaction(conn -> exports.requeueStale(conn, config.exports().staleAfter().toSeconds()))
+        int requeued = pool.withTransaction(conn -> exports.requeueStale(conn, config.exports().staleAfter().toSeconds(),
+                        config.instances().deadAfter().toSeconds(), instance.id(), running.toArray(Long[]::new)))
                 .await().atMost(Duration.ofMinutes(1));
         if (requeued > 0) {
             LOG.warnf("Queued again %d exports whose instance stopped reporting", requeued);
@@ -90,7 +100,8 @@ public class ExportWorker {
                 wanted.set(false);
                 Optional<ExportView> next;
                 while (!Thread.currentThread().isInterrupted()
-                        && (next = pool.withTransaction(exports::claim).await().atMost(Duration.ofMinutes(1))).isPresent()) {
+                        && (next = pool.withTransaction(conn -> exports.claim(conn, instance.id()))
+                                .await().atMost(Duration.ofMinutes(1))).isPresent()) {
                     run(next.get());
                 }
             } catch (RuntimeException e) {
@@ -103,6 +114,7 @@ public class ExportWorker {
     }
 
     private void run(ExportView export) {
+        running.add(export.id());
         try {
             Optional<Destination> destination = pool.withConnection(conn -> destinations.find(conn, export.destinationId()))
                     .await().atMost(Duration.ofMinutes(1));
@@ -123,6 +135,8 @@ public class ExportWorker {
         } catch (Exception e) {
             LOG.errorf(e, "Export %d failed", export.id());
             fail(export, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } finally {
+            running.remove(export.id());
         }
     }
 

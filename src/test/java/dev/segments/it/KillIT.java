@@ -186,6 +186,12 @@ class KillIT {
             assertEquals(nextExport, export, "another export took the id the pipe was named for");
             head = fifo.awaitHead(Duration.ofSeconds(60));
             assertEquals(READ_BEFORE_KILL, head.length, "the export's file is shorter than what the test reads of it");
+            // blocked for longer than stale-after (4 s) on a live instance, the export stays that
+            // instance's: it is not queued again and done twice
+            AppProcess.sleep(6_000);
+            assertEquals(1, count("SELECT count(*) FROM segment_export WHERE id = " + export + " AND status = 'running'"
+                    + " AND attempts = 1 AND heartbeat_at < now() - interval '4 seconds'"),
+                    "the blocked export of a live instance was queued again");
             kill();
         }
         assertEquals(1, count("SELECT count(*) FROM segment_export WHERE id = " + export + " AND status = 'running'"),
