@@ -20,11 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,7 +68,7 @@ public class IncrementalPass {
     }
 
     private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
-        Tally tally = new Tally();
+        PassTally tally = new PassTally();
         List<Long> segmentIds = catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList();
         return pool.withTransaction(conn -> jobs.startIncremental(conn, segmentIds, trigger))
                 .invoke(started -> {
@@ -98,7 +96,7 @@ public class IncrementalPass {
         return Set.copyOf(openJobs);
     }
 
-    private Uni<Void> nextBatch(Tally tally, int batch) {
+    private Uni<Void> nextBatch(PassTally tally, int batch) {
         if (batch >= MAX_BATCHES_PER_PASS) {
             return Uni.createFrom().voidItem();
         }
@@ -106,7 +104,7 @@ public class IncrementalPass {
                 .chain(claimed -> claimed == 0 ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, Tally tally) {
+    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally) {
         tally.phase(null);
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
@@ -114,19 +112,19 @@ public class IncrementalPass {
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                            .invoke(() -> tally.phase(Phase.LOCKS))
+                            .invoke(() -> tally.phase(PassTally.Phase.LOCKS))
                             .chain(() -> claim(conn))
                             .chain(claimed -> {
-                                tally.phase(Phase.CLAIM);
+                                tally.phase(PassTally.Phase.CLAIM);
                                 if (claimed.length == 0) {
                                     return Uni.createFrom().item(0);
                                 }
                                 return readAndEvaluate(conn, claimed, segments, tally).chain(changes -> {
                                     changes.forEach(change -> tally.add(change.segmentId(), change.join()));
-                                    tally.phase(Phase.READ_AND_EVALUATE);
+                                    tally.phase(PassTally.Phase.READ_AND_EVALUATE);
                                     return memberships.write(conn, changes);
                                 }).invoke(() -> {
-                                    tally.phase(Phase.WRITE);
+                                    tally.phase(PassTally.Phase.WRITE);
                                     tally.users += claimed.length;
                                 }).replaceWith(claimed.length);
                             });
@@ -160,7 +158,7 @@ public class IncrementalPass {
      * batch size). The changes come back in the users' order.
      */
     private Uni<List<MembershipChange>> readAndEvaluate(SqlConnection conn, Long[] claimed, List<CatalogSegment> segments,
-            Tally tally) {
+            PassTally tally) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
         long start = System.nanoTime();
@@ -221,61 +219,5 @@ public class IncrementalPass {
 
     private static List<Transition> leaveAll(Set<Long> current, List<CatalogSegment> segments) {
         return segments.stream().filter(s -> current.contains(s.id())).map(s -> new Transition(s.id(), false)).toList();
-    }
-
-    /** The steps of a batch, timed for the debug log. */
-    private enum Phase { LOCKS, CLAIM, READ_AND_EVALUATE, WRITE }
-
-    /** Running totals of one pass. */
-    private static final class Tally {
-        final Map<Long, Long> jobs = new LinkedHashMap<>();
-        final Map<Long, long[]> counts = new LinkedHashMap<>();
-        final long[] phaseNanos = new long[Phase.values().length];
-        /** Time spent evaluating, summed over the threads that did it. */
-        final AtomicLong evaluateNanos = new AtomicLong();
-        /** Per batch, the time from sending the reads until the last one arrived, summed over batches. */
-        long readNanos;
-        long batchReadNanos;
-        long phaseStart;
-        long users;
-
-        /** A slice read arrived (on the connection's event loop, so one thread at a time). */
-        void readArrived(long sentAt) {
-            batchReadNanos = System.nanoTime() - sentAt;
-        }
-
-        /** Ends the timing of {@code phase} (none: starts timing a batch). */
-        void phase(Phase phase) {
-            long now = System.nanoTime();
-            if (phase != null) {
-                phaseNanos[phase.ordinal()] += now - phaseStart;
-            }
-            if (phase == Phase.READ_AND_EVALUATE) {
-                readNanos += batchReadNanos;
-            }
-            phaseStart = now;
-        }
-
-        String phases() {
-            StringBuilder text = new StringBuilder();
-            for (Phase phase : Phase.values()) {
-                text.append(text.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
-                        .append(String.format(Locale.ROOT, " %.1f ms", phaseNanos[phase.ordinal()] / 1e6));
-            }
-            return text.append(String.format(Locale.ROOT, " (reads done after %.1f ms; evaluation %.1f ms summed over threads)",
-                    readNanos / 1e6, evaluateNanos.get() / 1e6)).toString();
-        }
-
-        void add(long segmentId, boolean join) {
-            counts.computeIfAbsent(segmentId, k -> new long[2])[join ? 0 : 1]++;
-        }
-
-        long added() {
-            return counts.values().stream().mapToLong(c -> c[0]).sum();
-        }
-
-        long removed() {
-            return counts.values().stream().mapToLong(c -> c[1]).sum();
-        }
     }
 }
