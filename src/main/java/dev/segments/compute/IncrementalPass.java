@@ -17,12 +17,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,8 +41,8 @@ public class IncrementalPass {
 
     private static final int MAX_BATCHES_PER_PASS = 2_000;
 
-    /** Users per read statement: each slice is evaluated while the database reads the next ones. */
-    private static final int READ_SLICE = 500;
+    /** Users per claim statement: each slice is evaluated while the database claims the next one. */
+    private static final int CLAIM_SLICE = 500;
 
     private final Pool pool;
     private final CatalogCache catalogs;
@@ -70,8 +71,10 @@ public class IncrementalPass {
     private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
         PassTally tally = new PassTally();
         List<Long> segmentIds = catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList();
+        tally.phase(null);
         return pool.withTransaction(conn -> jobs.startIncremental(conn, segmentIds, trigger))
                 .invoke(started -> {
+                    tally.phase(PassTally.Phase.JOBS);
                     tally.jobs.putAll(started);
                     openJobs.addAll(started.values());
                 })
@@ -79,7 +82,9 @@ public class IncrementalPass {
                 .chain(() -> {
                     Map<Long, long[]> changes = new LinkedHashMap<>();
                     tally.jobs.forEach((segment, job) -> changes.put(job, tally.counts.getOrDefault(segment, new long[2])));
+                    tally.phase(null);
                     return pool.withTransaction(conn -> jobs.finishIncremental(conn, changes, tally.users))
+                            .invoke(() -> tally.phase(PassTally.Phase.JOBS))
                             .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
                                     .map(Map.Entry::getKey).toList());
                 })
@@ -100,8 +105,11 @@ public class IncrementalPass {
         if (batch >= MAX_BATCHES_PER_PASS) {
             return Uni.createFrom().voidItem();
         }
+        // a batch that claimed fewer users than it could found no more flags free (more may be set meanwhile:
+        // the next pass takes them)
         return pool.withTransaction(conn -> processBatch(conn, tally))
-                .chain(claimed -> claimed == 0 ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
+                .chain(claimed -> claimed < config.incremental().batchSize()
+                        ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
     }
 
     private Uni<Integer> processBatch(SqlConnection conn, PassTally tally) {
@@ -113,82 +121,95 @@ public class IncrementalPass {
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
                             .invoke(() -> tally.phase(PassTally.Phase.LOCKS))
-                            .chain(() -> claim(conn))
-                            .chain(claimed -> {
-                                tally.phase(PassTally.Phase.CLAIM);
-                                if (claimed.length == 0) {
+                            .chain(() -> claimAndEvaluate(conn, segments, tally))
+                            .chain(batch -> {
+                                tally.phase(PassTally.Phase.CLAIM_AND_EVALUATE);
+                                if (batch.users() == 0) {
                                     return Uni.createFrom().item(0);
                                 }
-                                return readAndEvaluate(conn, claimed, segments, tally).chain(changes -> {
-                                    changes.forEach(change -> tally.add(change.segmentId(), change.join()));
-                                    tally.phase(PassTally.Phase.READ_AND_EVALUATE);
-                                    return memberships.write(conn, changes);
-                                }).invoke(() -> {
+                                batch.changes().forEach(change -> tally.add(change.segmentId(), change.join()));
+                                return memberships.write(conn, batch.changes()).invoke(() -> {
                                     tally.phase(PassTally.Phase.WRITE);
-                                    tally.users += claimed.length;
-                                }).replaceWith(claimed.length);
+                                    tally.users += batch.users();
+                                }).replaceWith(batch.users());
                             });
                 });
     }
 
-    /**
-     * Claims a batch of dirty users by deleting their flags, skipping flags another transaction holds;
-     * returns their ids in ascending order. The flags stay locked by this transaction until it ends, so
-     * no event for these users commits in between (its marking statement waits for the lock and, once
-     * this transaction commits, finds no flag and inserts a new one: a user changed meanwhile stays
-     * dirty). The statement runs after the segment locks are taken, so the reads after it see every
-     * membership written before them.
-     */
-    private Uni<Long[]> claim(SqlConnection conn) {
-        return conn.preparedQuery("""
-                        WITH claimed AS (
-                            DELETE FROM dirty_user WHERE user_id IN (
-                                SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1 FOR UPDATE SKIP LOCKED)
-                            RETURNING user_id)
-                        SELECT coalesce(array_agg(user_id ORDER BY user_id), '{}') FROM claimed""")
-                .execute(Tuple.of(config.incremental().batchSize()))
-                .map(rows -> rows.iterator().next().getArrayOfLongs(0));
+    /** The users a batch claimed and the joins and leaves their evaluation found, in the users' order. */
+    private record Claimed(int users, List<MembershipChange> changes) {
     }
 
     /**
-     * Reads the claimed users' attributes (null for a deleted user) and segment sets in slices, all
-     * sent at once so that the connection pipelines them, and evaluates each slice on the worker pool
-     * as soon as it arrives: the database reads the next slice while the evaluator works on this one.
-     * Each user is looked up by primary key (scalar subqueries keep the plan to index lookups at any
-     * batch size). The changes come back in the users' order.
+     * Claims a batch of dirty users slice by slice, in ascending id order, and evaluates each slice on
+     * the worker pool as soon as it arrives, while the database claims the next one.
      */
-    private Uni<List<MembershipChange>> readAndEvaluate(SqlConnection conn, Long[] claimed, List<CatalogSegment> segments,
-            PassTally tally) {
+    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, List<CatalogSegment> segments, PassTally tally) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
         long start = System.nanoTime();
-        List<Uni<List<MembershipChange>>> slices = new ArrayList<>();
-        for (int from = 0; from < claimed.length; from += READ_SLICE) {
-            Long[] ids = Arrays.copyOfRange(claimed, from, Math.min(claimed.length, from + READ_SLICE));
-            slices.add(read(conn, ids)
-                    .invoke(() -> tally.readArrived(start))
+        List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
+        int[] users = {0};
+        return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
+            users[0] += slice.size();
+            tally.claimArrived(start);
+            evaluations.add(Uni.createFrom().item(slice)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(users -> {
+                    .map(part -> {
                         long began = System.nanoTime();
-                        List<MembershipChange> changes = evaluate(users, segments, parser, tally.jobs, now);
+                        List<MembershipChange> changes = evaluate(part, segments, parser, tally.jobs, now);
                         tally.evaluateNanos.addAndGet(System.nanoTime() - began);
                         return changes;
-                    }));
-        }
-        return Uni.join().all(slices).andFailFast().map(results -> {
-            List<MembershipChange> changes = new ArrayList<>();
-            results.forEach(changes::addAll);
-            return changes;
+                    })
+                    .subscribeAsCompletionStage());
+        }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
+                .map(done -> {
+                    List<MembershipChange> changes = new ArrayList<>();
+                    evaluations.forEach(evaluation -> changes.addAll(evaluation.join()));
+                    return new Claimed(users[0], changes);
+                });
+    }
+
+    /**
+     * Claims up to {@code remaining} users with ids above {@code after}, slice by slice, handing each
+     * slice to {@code claimed}; stops at the first slice that comes back short.
+     */
+    private static Uni<Void> claimSlices(SqlConnection conn, long after, int remaining, Consumer<List<DirtyUser>> claimed) {
+        int limit = Math.min(CLAIM_SLICE, remaining);
+        return claimSlice(conn, after, limit).chain(slice -> {
+            if (!slice.isEmpty()) {
+                claimed.accept(slice);
+            }
+            return slice.size() < limit || remaining == limit
+                    ? Uni.createFrom().voidItem()
+                    : claimSlices(conn, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
         });
     }
 
-    private static Uni<List<DirtyUser>> read(SqlConnection conn, Long[] ids) {
+    /**
+     * Claims up to {@code limit} dirty users with ids above {@code after} by deleting their
+     * flags, skipping flags another transaction holds, and reads what their evaluation needs: their
+     * attributes (the flag's copy, V16, or the snapshot's when the flag has none; null once the user is
+     * deleted) and their segment set, in ascending id order.
+     * The flags stay locked by this transaction until it ends, so no event for these users commits in
+     * between (its marking statement waits for the lock and, once this transaction commits, finds no
+     * flag and inserts a new one: a user changed meanwhile stays dirty). The statement runs after the
+     * segment locks are taken, so it sees every membership written before them. Each user's segment set
+     * is looked up by primary key (a scalar subquery keeps that plan at any slice size).
+     */
+    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
         return conn.preparedQuery("""
-                        SELECT u.id,
-                               (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = u.id),
-                               (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = u.id)
-                        FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n""")
-                .execute(Tuple.of(ids))
+                        WITH claimed AS (
+                            DELETE FROM dirty_user WHERE user_id IN (
+                                SELECT user_id FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
+                                FOR UPDATE SKIP LOCKED)
+                            RETURNING user_id, attributes)
+                        SELECT c.user_id,
+                               coalesce(c.attributes,
+                                        (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id)),
+                               (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = c.user_id)
+                        FROM claimed c ORDER BY c.user_id""")
+                .execute(Tuple.of(after, limit))
                 .map(rows -> {
                     List<DirtyUser> users = new ArrayList<>(rows.size());
                     for (Row row : rows) {

@@ -13,22 +13,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PassTally {
 
     /** The steps of a batch, timed for the debug log. */
-    enum Phase { LOCKS, CLAIM, READ_AND_EVALUATE, WRITE }
+    enum Phase { JOBS, LOCKS, CLAIM_AND_EVALUATE, WRITE }
 
     final Map<Long, Long> jobs = new LinkedHashMap<>();
     final Map<Long, long[]> counts = new LinkedHashMap<>();
     final long[] phaseNanos = new long[Phase.values().length];
     /** Time spent evaluating, summed over the threads that did it. */
     final AtomicLong evaluateNanos = new AtomicLong();
-    /** Per batch, the time from sending the reads until the last one arrived, summed over batches. */
-    long readNanos;
-    long batchReadNanos;
+    /** Per batch, the time from sending the first claim until the last one arrived, summed over batches. */
+    long claimNanos;
+    long batchClaimNanos;
     long phaseStart;
     long users;
 
-    /** A slice read arrived (on the connection's event loop, so one thread at a time). */
-    void readArrived(long sentAt) {
-        batchReadNanos = System.nanoTime() - sentAt;
+    /** A claimed slice arrived (on the connection's event loop, so one thread at a time). */
+    void claimArrived(long sentAt) {
+        batchClaimNanos = System.nanoTime() - sentAt;
     }
 
     /** Ends the timing of {@code phase} (none: starts timing a batch). */
@@ -37,8 +37,8 @@ final class PassTally {
         if (phase != null) {
             phaseNanos[phase.ordinal()] += now - phaseStart;
         }
-        if (phase == Phase.READ_AND_EVALUATE) {
-            readNanos += batchReadNanos;
+        if (phase == Phase.CLAIM_AND_EVALUATE) {
+            claimNanos += batchClaimNanos;
         }
         phaseStart = now;
     }
@@ -49,8 +49,8 @@ final class PassTally {
             text.append(text.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
                     .append(String.format(Locale.ROOT, " %.1f ms", phaseNanos[phase.ordinal()] / 1e6));
         }
-        return text.append(String.format(Locale.ROOT, " (reads done after %.1f ms; evaluation %.1f ms summed over threads)",
-                readNanos / 1e6, evaluateNanos.get() / 1e6)).toString();
+        return text.append(String.format(Locale.ROOT, " (claims done after %.1f ms; evaluation %.1f ms summed over threads)",
+                claimNanos / 1e6, evaluateNanos.get() / 1e6)).toString();
     }
 
     void add(long segmentId, boolean join) {

@@ -121,9 +121,10 @@ public class UserImport {
                     attribute_times = EXCLUDED.attribute_times, updated_at = now()""")
                 .execute(Tuple.of(ids, attributes, micros)).await().indefinitely();
         conn.preparedQuery("""
-                INSERT INTO dirty_user (user_id, seq)
-                SELECT u, nextval('dirty_user_seq') FROM unnest($1::bigint[]) AS u
-                ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now()""")
+                INSERT INTO dirty_user (user_id, seq, attributes)
+                SELECT u, nextval('dirty_user_seq'), (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = u)
+                FROM unnest($1::bigint[]) AS u
+                ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now(), attributes = EXCLUDED.attributes""")
                 .execute(Tuple.of((Object) ids)).await().indefinitely();
         batch.clear();
         return ids.length;

@@ -57,8 +57,8 @@ final class BenchUsers {
 
     /**
      * $1 = user ids, $2 = account tiers: changes three attributes that many segments use in the
-     * snapshot itself and flags the users for the dirty-user pass, as a bulk update outside the event
-     * API would.
+     * snapshot itself and flags the users for the dirty-user pass with a copy of their new attributes
+     * (V16), as a bulk update outside the event API would.
      */
     static final String CHANGE_AND_MARK_DIRTY = """
             WITH changed AS (
@@ -67,11 +67,11 @@ final class BenchUsers {
                     'lifetime_value', round((random() * 2500)::numeric, 2),
                     'account_tier', ($2::text[])[1 + floor(random() * cardinality($2::text[]))::int])
                 WHERE user_id = ANY($1::bigint[])
-                RETURNING user_id
+                RETURNING user_id, attributes
             )
-            INSERT INTO dirty_user (user_id, seq)
-            SELECT user_id, nextval('dirty_user_seq') FROM changed
-            ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now()
+            INSERT INTO dirty_user (user_id, seq, attributes)
+            SELECT user_id, nextval('dirty_user_seq'), attributes::text FROM changed
+            ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now(), attributes = EXCLUDED.attributes
             """;
 
     /** The physical limit of a full compute: one read of every attribute document. */
