@@ -39,6 +39,7 @@ final class PassTally {
         }
         if (phase == Phase.CLAIM_AND_EVALUATE) {
             claimNanos += batchClaimNanos;
+            batchClaimNanos = 0;
         }
         phaseStart = now;
     }
