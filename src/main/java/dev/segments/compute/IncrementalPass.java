@@ -17,7 +17,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +58,9 @@ public class IncrementalPass {
         this.catalogs = catalogs;
         this.jobs = jobs;
         this.config = config;
+        if (config.incremental().lanes() < 1 || config.incremental().lanes() > 2) {
+            throw new IllegalStateException("segments.incremental.lanes must be 1 or 2, not " + config.incremental().lanes());
+        }
     }
 
     public Uni<IncrementalResult> run(Trigger trigger) {
@@ -71,29 +73,34 @@ public class IncrementalPass {
     private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
         PassTally tally = new PassTally();
         List<Long> segmentIds = catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList();
-        tally.phase(null);
+        long start = System.nanoTime();
+        PassTally.Timer jobTimer = tally.timer();
         return pool.withTransaction(conn -> jobs.startIncremental(conn, segmentIds, trigger))
                 .invoke(started -> {
-                    tally.phase(PassTally.Phase.JOBS);
+                    jobTimer.end(PassTally.Phase.JOBS);
                     tally.jobs.putAll(started);
                     openJobs.addAll(started.values());
                 })
-                .chain(() -> nextBatch(tally, 0))
+                .chain(() -> Uni.join().all(lanes().stream().map(lane -> nextBatch(tally, lane, 0)).toList())
+                        .andFailFast())
                 .chain(() -> {
-                    Map<Long, long[]> changes = new LinkedHashMap<>();
-                    tally.jobs.forEach((segment, job) -> changes.put(job, tally.counts.getOrDefault(segment, new long[2])));
-                    tally.phase(null);
-                    return pool.withTransaction(conn -> jobs.finishIncremental(conn, changes, tally.users))
-                            .invoke(() -> tally.phase(PassTally.Phase.JOBS))
+                    Map<Long, long[]> changes = tally.changesByJob();
+                    PassTally.Timer finishTimer = tally.timer();
+                    return pool.withTransaction(conn -> jobs.finishIncremental(conn, changes, tally.users()))
+                            .invoke(() -> finishTimer.end(PassTally.Phase.JOBS))
                             .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
                                     .map(Map.Entry::getKey).toList());
                 })
                 .onTermination().invoke(() -> openJobs.removeAll(tally.jobs.values()))
                 .map(kept -> {
-                    LOG.debugf("incremental pass: %d users, +%d/-%d; %s", tally.users, tally.added(), tally.removed(),
-                            tally.phases());
-                    return new IncrementalResult(tally.users, tally.added(), tally.removed(), kept);
+                    LOG.debugf("incremental pass: %d users, +%d/-%d in %.1f ms; %d lane(s), summed over them: %s", tally.users(),
+                            tally.added(), tally.removed(), (System.nanoTime() - start) / 1e6, lanes().size(), tally.phases());
+                    return new IncrementalResult(tally.users(), tally.added(), tally.removed(), kept);
                 });
+    }
+
+    private List<Lane> lanes() {
+        return config.incremental().lanes() == 1 ? List.of(Lane.UP) : List.of(Lane.UP, Lane.DOWN);
     }
 
     /** The job rows of the passes in progress on this instance (others of its rows still running were abandoned). */
@@ -101,36 +108,35 @@ public class IncrementalPass {
         return Set.copyOf(openJobs);
     }
 
-    private Uni<Void> nextBatch(PassTally tally, int batch) {
+    private Uni<Void> nextBatch(PassTally tally, Lane lane, int batch) {
         if (batch >= MAX_BATCHES_PER_PASS) {
             return Uni.createFrom().voidItem();
         }
         // a batch that claimed fewer users than it could found no more flags free (more may be set meanwhile:
         // the next pass takes them)
-        return pool.withTransaction(conn -> processBatch(conn, tally))
+        return pool.withTransaction(conn -> processBatch(conn, tally, lane))
                 .chain(claimed -> claimed < config.incremental().batchSize()
-                        ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
+                        ? Uni.createFrom().voidItem() : nextBatch(tally, lane, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally) {
-        tally.phase(null);
+    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally, Lane lane) {
+        PassTally.Timer timer = tally.timer();
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
                 .chain(catalog -> {
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
-                            .invoke(() -> tally.phase(PassTally.Phase.LOCKS))
-                            .chain(() -> claimAndEvaluate(conn, segments, tally))
+                            .invoke(() -> timer.end(PassTally.Phase.LOCKS))
+                            .chain(() -> claimAndEvaluate(conn, lane, segments, tally, timer))
                             .chain(batch -> {
-                                tally.phase(PassTally.Phase.CLAIM_AND_EVALUATE);
+                                timer.end(PassTally.Phase.CLAIM_AND_EVALUATE);
                                 if (batch.users() == 0) {
                                     return Uni.createFrom().item(0);
                                 }
-                                batch.changes().forEach(change -> tally.add(change.segmentId(), change.join()));
                                 return memberships.write(conn, batch.changes()).invoke(() -> {
-                                    tally.phase(PassTally.Phase.WRITE);
-                                    tally.users += batch.users();
+                                    timer.end(PassTally.Phase.WRITE);
+                                    tally.add(batch.users(), batch.changes());
                                 }).replaceWith(batch.users());
                             });
                 });
@@ -141,26 +147,22 @@ public class IncrementalPass {
     }
 
     /**
-     * Claims a batch of dirty users slice by slice, in ascending id order, and evaluates each slice on
+     * Claims a batch of dirty users slice by slice, in the lane's id order, and evaluates each slice on
      * the worker pool as soon as it arrives, while the database claims the next one.
      */
-    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, List<CatalogSegment> segments, PassTally tally) {
+    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, Lane lane, List<CatalogSegment> segments, PassTally tally,
+            PassTally.Timer timer) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
-        long start = System.nanoTime();
         List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
         int[] users = {0};
-        return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
+        timer.claimsSent();
+        return claimSlices(conn, lane, lane.start, config.incremental().batchSize(), slice -> {
             users[0] += slice.size();
-            tally.claimArrived(start);
+            timer.claimArrived();
             evaluations.add(Uni.createFrom().item(slice)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(part -> {
-                        long began = System.nanoTime();
-                        List<MembershipChange> changes = evaluate(part, segments, parser, tally.jobs, now);
-                        tally.evaluateNanos.addAndGet(System.nanoTime() - began);
-                        return changes;
-                    })
+                    .map(part -> tally.evaluating(() -> evaluate(part, segments, parser, tally.jobs, now)))
                     .subscribeAsCompletionStage());
         }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
                 .map(done -> {
@@ -171,44 +173,64 @@ public class IncrementalPass {
     }
 
     /**
-     * Claims up to {@code remaining} users with ids above {@code after}, slice by slice, handing each
-     * slice to {@code claimed}; stops at the first slice that comes back short.
+     * Claims up to {@code remaining} users past {@code after} in the lane's direction, slice by slice,
+     * handing each slice to {@code claimed}; stops at the first slice that comes back short.
      */
-    private static Uni<Void> claimSlices(SqlConnection conn, long after, int remaining, Consumer<List<DirtyUser>> claimed) {
+    private static Uni<Void> claimSlices(SqlConnection conn, Lane lane, long after, int remaining,
+            Consumer<List<DirtyUser>> claimed) {
         int limit = Math.min(CLAIM_SLICE, remaining);
-        return claimSlice(conn, after, limit).chain(slice -> {
+        return claimSlice(conn, lane, after, limit).chain(slice -> {
             if (!slice.isEmpty()) {
                 claimed.accept(slice);
             }
             return slice.size() < limit || remaining == limit
                     ? Uni.createFrom().voidItem()
-                    : claimSlices(conn, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
+                    : claimSlices(conn, lane, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
         });
     }
 
     /**
-     * Claims up to {@code limit} dirty users with ids above {@code after} by deleting their
-     * flags, skipping flags another transaction holds, and reads what their evaluation needs: their
-     * attributes (the flag's copy, V16, or the snapshot's when the flag has none; null once the user is
-     * deleted) and their segment set, in ascending id order.
+     * The order in which a lane claims: one lane takes the lowest ids first, the other the highest;
+     * they meet in the middle, where each skips the flags the other holds.
+     */
+    private enum Lane {
+        UP(Long.MIN_VALUE, ">", "ASC"),
+        DOWN(Long.MAX_VALUE, "<", "DESC");
+
+        final long start;
+        final String sql;
+
+        Lane(long start, String past, String order) {
+            this.start = start;
+            this.sql = CLAIM.replace("$PAST", past).replace("$ORDER", order);
+        }
+    }
+
+    /**
+     * Claims up to $2 dirty users past $1 (in the lane's order) by deleting their flags, skipping
+     * flags another transaction holds, and reads what their evaluation needs: their attributes (the
+     * flag's copy, V16, or the snapshot's when the flag has none; null once the user is deleted) and
+     * their segment set.
      * The flags stay locked by this transaction until it ends, so no event for these users commits in
      * between (its marking statement waits for the lock and, once this transaction commits, finds no
      * flag and inserts a new one: a user changed meanwhile stays dirty). The statement runs after the
      * segment locks are taken, so it sees every membership written before them. Each user's segment set
      * is looked up by primary key (a scalar subquery keeps that plan at any slice size).
      */
-    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
-        return conn.preparedQuery("""
-                        WITH claimed AS (
-                            DELETE FROM dirty_user WHERE user_id IN (
-                                SELECT user_id FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
-                                FOR UPDATE SKIP LOCKED)
-                            RETURNING user_id, attributes)
-                        SELECT c.user_id,
-                               coalesce(c.attributes,
-                                        (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id)),
-                               (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = c.user_id)
-                        FROM claimed c ORDER BY c.user_id""")
+    private static final String CLAIM = """
+            WITH claimed AS (
+                DELETE FROM dirty_user WHERE user_id IN (
+                    SELECT user_id FROM dirty_user WHERE user_id $PAST $1 ORDER BY user_id $ORDER LIMIT $2
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING user_id, attributes)
+            SELECT c.user_id,
+                   coalesce(c.attributes,
+                            (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id)),
+                   (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = c.user_id)
+            FROM claimed c ORDER BY c.user_id $ORDER""";
+
+    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, Lane lane, long after, int limit) {
+        return conn.preparedQuery(lane.sql)
                 .execute(Tuple.of(after, limit))
                 .map(rows -> {
                     List<DirtyUser> users = new ArrayList<>(rows.size());

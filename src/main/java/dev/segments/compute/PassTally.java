@@ -1,6 +1,10 @@
 package dev.segments.compute;
 
+import dev.segments.membership.MembershipChange;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,61 +12,100 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Running totals of one dirty-user pass ({@link IncrementalPass}): its job row per segment, the joins
  * and leaves per segment, the users evaluated, and the time each step of its batches took, for the
- * debug log.
+ * debug log. The lanes of a pass add to it from their own threads.
  */
 final class PassTally {
 
-    /** The steps of a batch, timed for the debug log. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** The steps of a batch, timed for the debug log (summed over batches and lanes). */
     enum Phase { JOBS, LOCKS, CLAIM_AND_EVALUATE, WRITE }
 
+    /** Job row per segment: filled before the batches start, read-only after. */
     final Map<Long, Long> jobs = new LinkedHashMap<>();
-    final Map<Long, long[]> counts = new LinkedHashMap<>();
-    final long[] phaseNanos = new long[Phase.values().length];
-    /** Time spent evaluating, summed over the threads that did it. */
-    final AtomicLong evaluateNanos = new AtomicLong();
+    private final Map<Long, long[]> counts = new LinkedHashMap<>();
+    private final long[] phaseNanos = new long[Phase.values().length];
+    /** CPU time spent evaluating, summed over the threads that did it. */
+    private final AtomicLong evaluateNanos = new AtomicLong();
     /** Per batch, the time from sending the first claim until the last one arrived, summed over batches. */
-    long claimNanos;
-    long batchClaimNanos;
-    long phaseStart;
-    long users;
+    private long claimNanos;
+    private long users;
 
-    /** A claimed slice arrived (on the connection's event loop, so one thread at a time). */
-    void claimArrived(long sentAt) {
-        batchClaimNanos = System.nanoTime() - sentAt;
+    /** Times the steps of one batch (or of the job rows); used by one lane at a time. */
+    final class Timer {
+        private long start = System.nanoTime();
+        private long claimsSent;
+        private long claimsDone;
+
+        /** Ends the timing of {@code phase}; the next phase starts now. */
+        void end(Phase phase) {
+            long now = System.nanoTime();
+            synchronized (PassTally.this) {
+                phaseNanos[phase.ordinal()] += now - start;
+                if (phase == Phase.CLAIM_AND_EVALUATE) {
+                    claimNanos += claimsDone;
+                }
+            }
+            start = now;
+        }
+
+        void claimsSent() {
+            claimsSent = System.nanoTime();
+        }
+
+        /** A claimed slice arrived (on the connection's event loop). */
+        void claimArrived() {
+            claimsDone = System.nanoTime() - claimsSent;
+        }
     }
 
-    /** Ends the timing of {@code phase} (none: starts timing a batch). */
-    void phase(Phase phase) {
-        long now = System.nanoTime();
-        if (phase != null) {
-            phaseNanos[phase.ordinal()] += now - phaseStart;
-        }
-        if (phase == Phase.CLAIM_AND_EVALUATE) {
-            claimNanos += batchClaimNanos;
-            batchClaimNanos = 0;
-        }
-        phaseStart = now;
+    Timer timer() {
+        return new Timer();
     }
 
-    String phases() {
+    /** Runs {@code evaluation} on this thread, adding the CPU time it took. */
+    <T> T evaluating(java.util.function.Supplier<T> evaluation) {
+        long began = THREADS.getCurrentThreadCpuTime();
+        try {
+            return evaluation.get();
+        } finally {
+            evaluateNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - began);
+        }
+    }
+
+    synchronized void add(int batchUsers, List<MembershipChange> changes) {
+        users += batchUsers;
+        for (MembershipChange change : changes) {
+            counts.computeIfAbsent(change.segmentId(), k -> new long[2])[change.join() ? 0 : 1]++;
+        }
+    }
+
+    synchronized long users() {
+        return users;
+    }
+
+    /** Joins and leaves per job row, every job of the pass included. */
+    synchronized Map<Long, long[]> changesByJob() {
+        Map<Long, long[]> changes = new LinkedHashMap<>();
+        jobs.forEach((segment, job) -> changes.put(job, counts.getOrDefault(segment, new long[2]).clone()));
+        return changes;
+    }
+
+    synchronized long added() {
+        return counts.values().stream().mapToLong(c -> c[0]).sum();
+    }
+
+    synchronized long removed() {
+        return counts.values().stream().mapToLong(c -> c[1]).sum();
+    }
+
+    synchronized String phases() {
         StringBuilder text = new StringBuilder();
         for (Phase phase : Phase.values()) {
             text.append(text.isEmpty() ? "" : ", ").append(phase.name().toLowerCase(Locale.ROOT))
                     .append(String.format(Locale.ROOT, " %.1f ms", phaseNanos[phase.ordinal()] / 1e6));
         }
-        return text.append(String.format(Locale.ROOT, " (claims done after %.1f ms; evaluation %.1f ms summed over threads)",
+        return text.append(String.format(Locale.ROOT, " (claims done after %.1f ms; evaluation %.1f ms of CPU)",
                 claimNanos / 1e6, evaluateNanos.get() / 1e6)).toString();
-    }
-
-    void add(long segmentId, boolean join) {
-        counts.computeIfAbsent(segmentId, k -> new long[2])[join ? 0 : 1]++;
-    }
-
-    long added() {
-        return counts.values().stream().mapToLong(c -> c[0]).sum();
-    }
-
-    long removed() {
-        return counts.values().stream().mapToLong(c -> c[1]).sum();
     }
 }
