@@ -14,7 +14,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,8 +48,6 @@ public class IncrementalPass {
     private final JobStore jobs;
     private final SegmentsConfig config;
     private final MembershipStore memberships;
-    /** Each lane's connection, kept between passes. */
-    private final PinnedConnections pinned;
     /** The job rows of the passes running on this instance now. */
     private final Set<Long> openJobs = ConcurrentHashMap.newKeySet();
 
@@ -64,12 +61,6 @@ public class IncrementalPass {
         if (config.incremental().lanes() < 1 || config.incremental().lanes() > 2) {
             throw new IllegalStateException("segments.incremental.lanes must be 1 or 2, not " + config.incremental().lanes());
         }
-        this.pinned = new PinnedConnections(pool, config.incremental().lanes());
-    }
-
-    @PreDestroy
-    void releaseConnections() {
-        pinned.releaseAll();
     }
 
     public Uni<IncrementalResult> run(Trigger trigger) {
@@ -123,7 +114,7 @@ public class IncrementalPass {
         }
         // a batch that claimed fewer users than it could found no more flags free (more may be set meanwhile:
         // the next pass takes them)
-        return pinned.inTransaction(lane.ordinal(), conn -> processBatch(conn, tally, lane))
+        return pool.withTransaction(conn -> processBatch(conn, tally, lane))
                 .chain(claimed -> claimed < config.incremental().batchSize()
                         ? Uni.createFrom().voidItem() : nextBatch(tally, lane, batch + 1));
     }
