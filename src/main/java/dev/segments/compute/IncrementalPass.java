@@ -27,10 +27,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
- * batch, with the same in-memory evaluator as the real-time path. Per batch, besides the locks: the
- * claim (which takes the users' flags with {@code FOR UPDATE SKIP LOCKED}, so two instances never
- * process the same user), pipelined reads of their snapshots and segment sets that overlap with
- * their evaluation, and one statement for the writes.
+ * batch, with the same in-memory evaluator as the real-time path. Per batch, besides the locks: claims
+ * in slices of {@link #CLAIM_SLICE} users, each of which takes the users' flags with
+ * {@code FOR UPDATE SKIP LOCKED} (so two instances never process the same user) and returns the copy
+ * of their attributes the flags carry (V16) with their segment sets, and is evaluated on the worker
+ * pool while the next slice is claimed; then one statement for the writes.
  * Phase times of each pass are logged at debug level.
  */
 @ApplicationScoped
@@ -58,9 +59,6 @@ public class IncrementalPass {
         this.catalogs = catalogs;
         this.jobs = jobs;
         this.config = config;
-        if (config.incremental().lanes() < 1 || config.incremental().lanes() > 2) {
-            throw new IllegalStateException("segments.incremental.lanes must be 1 or 2, not " + config.incremental().lanes());
-        }
     }
 
     public Uni<IncrementalResult> run(Trigger trigger) {
@@ -81,8 +79,7 @@ public class IncrementalPass {
                     tally.jobs.putAll(started);
                     openJobs.addAll(started.values());
                 })
-                .chain(() -> Uni.join().all(lanes().stream().map(lane -> nextBatch(tally, lane, 0)).toList())
-                        .andFailFast())
+                .chain(() -> nextBatch(tally, 0))
                 .chain(() -> {
                     Map<Long, long[]> changes = tally.changesByJob();
                     PassTally.Timer finishTimer = tally.timer();
@@ -93,14 +90,10 @@ public class IncrementalPass {
                 })
                 .onTermination().invoke(() -> openJobs.removeAll(tally.jobs.values()))
                 .map(kept -> {
-                    LOG.debugf("incremental pass: %d users, +%d/-%d in %.1f ms; %d lane(s), summed over them: %s", tally.users(),
-                            tally.added(), tally.removed(), (System.nanoTime() - start) / 1e6, lanes().size(), tally.phases());
+                    LOG.debugf("incremental pass: %d users, +%d/-%d in %.1f ms; %s", tally.users(),
+                            tally.added(), tally.removed(), (System.nanoTime() - start) / 1e6, tally.phases());
                     return new IncrementalResult(tally.users(), tally.added(), tally.removed(), kept);
                 });
-    }
-
-    private List<Lane> lanes() {
-        return config.incremental().lanes() == 1 ? List.of(Lane.UP) : List.of(Lane.UP, Lane.DOWN);
     }
 
     /** The job rows of the passes in progress on this instance (others of its rows still running were abandoned). */
@@ -108,18 +101,18 @@ public class IncrementalPass {
         return Set.copyOf(openJobs);
     }
 
-    private Uni<Void> nextBatch(PassTally tally, Lane lane, int batch) {
+    private Uni<Void> nextBatch(PassTally tally, int batch) {
         if (batch >= MAX_BATCHES_PER_PASS) {
             return Uni.createFrom().voidItem();
         }
         // a batch that claimed fewer users than it could found no more flags free (more may be set meanwhile:
         // the next pass takes them)
-        return pool.withTransaction(conn -> processBatch(conn, tally, lane))
+        return pool.withTransaction(conn -> processBatch(conn, tally))
                 .chain(claimed -> claimed < config.incremental().batchSize()
-                        ? Uni.createFrom().voidItem() : nextBatch(tally, lane, batch + 1));
+                        ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally, Lane lane) {
+    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally) {
         PassTally.Timer timer = tally.timer();
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
@@ -128,7 +121,7 @@ public class IncrementalPass {
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
                             .invoke(() -> timer.end(PassTally.Phase.LOCKS))
-                            .chain(() -> claimAndEvaluate(conn, lane, segments, tally, timer))
+                            .chain(() -> claimAndEvaluate(conn, segments, tally, timer))
                             .chain(batch -> {
                                 timer.end(PassTally.Phase.CLAIM_AND_EVALUATE);
                                 if (batch.users() == 0) {
@@ -147,17 +140,17 @@ public class IncrementalPass {
     }
 
     /**
-     * Claims a batch of dirty users slice by slice, in the lane's id order, and evaluates each slice on
+     * Claims a batch of dirty users slice by slice, in ascending id order, and evaluates each slice on
      * the worker pool as soon as it arrives, while the database claims the next one.
      */
-    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, Lane lane, List<CatalogSegment> segments, PassTally tally,
+    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, List<CatalogSegment> segments, PassTally tally,
             PassTally.Timer timer) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
         List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
         int[] users = {0};
         timer.claimsSent();
-        return claimSlices(conn, lane, lane.start, config.incremental().batchSize(), slice -> {
+        return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
             users[0] += slice.size();
             timer.claimArrived();
             evaluations.add(Uni.createFrom().item(slice)
@@ -173,41 +166,23 @@ public class IncrementalPass {
     }
 
     /**
-     * Claims up to {@code remaining} users past {@code after} in the lane's direction, slice by slice,
+     * Claims up to {@code remaining} users with ids above {@code after}, slice by slice,
      * handing each slice to {@code claimed}; stops at the first slice that comes back short.
      */
-    private static Uni<Void> claimSlices(SqlConnection conn, Lane lane, long after, int remaining,
-            Consumer<List<DirtyUser>> claimed) {
+    private static Uni<Void> claimSlices(SqlConnection conn, long after, int remaining, Consumer<List<DirtyUser>> claimed) {
         int limit = Math.min(CLAIM_SLICE, remaining);
-        return claimSlice(conn, lane, after, limit).chain(slice -> {
+        return claimSlice(conn, after, limit).chain(slice -> {
             if (!slice.isEmpty()) {
                 claimed.accept(slice);
             }
             return slice.size() < limit || remaining == limit
                     ? Uni.createFrom().voidItem()
-                    : claimSlices(conn, lane, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
+                    : claimSlices(conn, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
         });
     }
 
     /**
-     * The order in which a lane claims: one lane takes the lowest ids first, the other the highest;
-     * they meet in the middle, where each skips the flags the other holds.
-     */
-    private enum Lane {
-        UP(Long.MIN_VALUE, ">", "ASC"),
-        DOWN(Long.MAX_VALUE, "<", "DESC");
-
-        final long start;
-        final String sql;
-
-        Lane(long start, String past, String order) {
-            this.start = start;
-            this.sql = CLAIM.replace("$PAST", past).replace("$ORDER", order);
-        }
-    }
-
-    /**
-     * Claims up to $2 dirty users past $1 (in the lane's order) by deleting their flags, skipping
+     * Claims up to $2 dirty users with ids above $1 by deleting their flags, skipping
      * flags another transaction holds, and reads what their evaluation needs: their attributes (the
      * flag's copy, V16, or the snapshot's when the flag has none; null once the user is deleted) and
      * their segment set.
@@ -220,17 +195,17 @@ public class IncrementalPass {
     private static final String CLAIM = """
             WITH claimed AS (
                 DELETE FROM dirty_user WHERE user_id IN (
-                    SELECT user_id FROM dirty_user WHERE user_id $PAST $1 ORDER BY user_id $ORDER LIMIT $2
+                    SELECT user_id FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
                     FOR UPDATE SKIP LOCKED)
                 RETURNING user_id, attributes)
             SELECT c.user_id,
                    coalesce(c.attributes,
                             (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id)),
                    (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = c.user_id)
-            FROM claimed c ORDER BY c.user_id $ORDER""";
+            FROM claimed c ORDER BY c.user_id""";
 
-    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, Lane lane, long after, int limit) {
-        return conn.preparedQuery(lane.sql)
+    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
+        return conn.preparedQuery(CLAIM)
                 .execute(Tuple.of(after, limit))
                 .map(rows -> {
                     List<DirtyUser> users = new ArrayList<>(rows.size());

@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Running totals of one dirty-user pass ({@link IncrementalPass}): its job row per segment, the joins
  * and leaves per segment, the users evaluated, and the time each step of its batches took, for the
- * debug log. The lanes of a pass add to it from their own threads.
+ * debug log. Evaluations add to it from worker threads, batches from the event loop.
  */
 final class PassTally {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** The steps of a batch, timed for the debug log (summed over batches and lanes). */
+    /** The steps of a batch, timed for the debug log (summed over batches). */
     enum Phase { JOBS, LOCKS, CLAIM_AND_EVALUATE, WRITE }
 
     /** Job row per segment: filled before the batches start, read-only after. */
@@ -31,7 +31,7 @@ final class PassTally {
     private long claimNanos;
     private long users;
 
-    /** Times the steps of one batch (or of the job rows); used by one lane at a time. */
+    /** Times the steps of one batch (or of the job rows); used by one thread at a time. */
     final class Timer {
         private long start = System.nanoTime();
         private long claimsSent;

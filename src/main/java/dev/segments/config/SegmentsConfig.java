@@ -68,12 +68,6 @@ public interface SegmentsConfig {
         @WithDefault("5000")
         int batchSize();
 
-        /**
-         * Transactions a dirty-user pass runs at once on one instance: 1, or 2 (one claims from the
-         * lowest ids up, the other from the highest down), so that two database backends do its reads.
-         */
-        @WithDefault("2")
-        int lanes();
     }
 
     interface Compute {
