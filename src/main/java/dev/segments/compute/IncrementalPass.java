@@ -145,27 +145,53 @@ public class IncrementalPass {
 
     /**
      * Claims a batch of dirty users slice by slice, in ascending id order, and evaluates each slice on
-     * the worker pool as soon as it arrives, while the database claims the next one.
+     * the worker pool as soon as it and its users' segment sets have arrived, while the database claims
+     * the next one.
+     * <p>
+     * The segment sets are read on a second connection, outside the batch's transaction, once the slice
+     * is claimed, so that a second backend looks them up while the first claims: two of the pass's
+     * three streams of work (claiming, looking up, evaluating) no longer queue on one backend. Reading
+     * them outside the transaction gives the same sets as inside it: from the claim until the batch
+     * commits, nothing can change a claimed user's open memberships. An event marks its users before
+     * it writes anything and waits for the claimed flag; so does a user's deletion; a full compute of a
+     * segment waits for the segment lock this batch holds shared; another pass skips the flag. Only a
+     * segment created after the pass started can gain the user meanwhile, and the pass neither
+     * evaluates nor writes that segment (writes are deltas of the pass's own segments).
      */
     private Uni<Claimed> claimAndEvaluate(SqlConnection conn, List<CatalogSegment> segments, PassTally tally,
             PassTally.Timer timer) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
-        List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
-        int[] users = {0};
-        timer.claimsSent();
-        return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
-            users[0] += slice.size();
-            timer.claimArrived();
-            evaluations.add(Uni.createFrom().item(slice)
-                    .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(part -> tally.evaluating(() -> evaluate(part, segments, parser, tally.jobs, now)))
-                    .subscribeAsCompletionStage());
-        }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
-                .map(done -> {
-                    List<MembershipChange> changes = new ArrayList<>();
-                    evaluations.forEach(evaluation -> changes.addAll(evaluation.join()));
-                    return new Claimed(users[0], changes);
+        return pool.withConnection(reader -> {
+            List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
+            int[] users = {0};
+            timer.claimsSent();
+            return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
+                users[0] += slice.size();
+                timer.claimArrived();
+                evaluations.add(segmentSets(reader, slice)
+                        .emitOn(Infrastructure.getDefaultWorkerPool())
+                        .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, tally.jobs, now)))
+                        .subscribeAsCompletionStage());
+            }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
+                    .map(done -> {
+                        List<MembershipChange> changes = new ArrayList<>();
+                        evaluations.forEach(evaluation -> changes.addAll(evaluation.join()));
+                        return new Claimed(users[0], changes);
+                    });
+        });
+    }
+
+    /** The segment sets of these users, in their order (null: no open membership). */
+    private static Uni<List<Long[]>> segmentSets(SqlConnection reader, List<DirtyUser> users) {
+        return reader.preparedQuery("""
+                        SELECT (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = u.id)
+                        FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n""")
+                .execute(Tuple.of((Object) users.stream().map(DirtyUser::id).toArray(Long[]::new)))
+                .map(rows -> {
+                    List<Long[]> sets = new ArrayList<>(rows.size());
+                    rows.forEach(row -> sets.add(row.getArrayOfLongs(0)));
+                    return sets;
                 });
     }
 
@@ -187,14 +213,11 @@ public class IncrementalPass {
 
     /**
      * Claims up to $2 dirty users with ids above $1 by deleting their flags, skipping
-     * flags another transaction holds, and reads what their evaluation needs: their attributes (the
-     * flag's copy, V16, or the snapshot's when the flag has none; null once the user is deleted) and
-     * their segment set.
+     * flags another transaction holds, and returns their attributes: the flag's copy (V16), or the
+     * snapshot's when the flag has none (null once the user is deleted).
      * The flags stay locked by this transaction until it ends, so no event for these users commits in
      * between (its marking statement waits for the lock and, once this transaction commits, finds no
-     * flag and inserts a new one: a user changed meanwhile stays dirty). The statement runs after the
-     * segment locks are taken, so it sees every membership written before them. Each user's segment set
-     * is looked up by primary key (a scalar subquery keeps that plan at any slice size).
+     * flag and inserts a new one: a user changed meanwhile stays dirty).
      */
     private static final String CLAIM = """
             WITH claimed AS (
@@ -204,8 +227,7 @@ public class IncrementalPass {
                 RETURNING user_id, attributes)
             SELECT c.user_id,
                    coalesce(c.attributes,
-                            (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id)),
-                   (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = c.user_id)
+                            (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id))
             FROM claimed c ORDER BY c.user_id""";
 
     private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
@@ -214,21 +236,22 @@ public class IncrementalPass {
                 .map(rows -> {
                     List<DirtyUser> users = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        users.add(new DirtyUser(row.getLong(0), row.getString(1), row.getArrayOfLongs(2)));
+                        users.add(new DirtyUser(row.getLong(0), row.getString(1)));
                     }
                     return users;
                 });
     }
 
-    /** A claimed user: their attributes document (null once deleted) and the segment set read with it. */
-    private record DirtyUser(long id, String attributes, Long[] segmentSet) {
+    /** A claimed user and their attributes document (null once deleted). */
+    private record DirtyUser(long id, String attributes) {
     }
 
-    private static List<MembershipChange> evaluate(List<DirtyUser> part, List<CatalogSegment> segments, UsedAttributes parser,
-            Map<Long, Long> jobs, Instant now) {
+    private static List<MembershipChange> evaluate(List<DirtyUser> part, List<Long[]> sets, List<CatalogSegment> segments,
+            UsedAttributes parser, Map<Long, Long> jobs, Instant now) {
         List<MembershipChange> changes = new ArrayList<>();
-        for (DirtyUser user : part) {
-            Set<Long> open = MembershipStore.segmentSet(user.segmentSet());
+        for (int i = 0; i < part.size(); i++) {
+            DirtyUser user = part.get(i);
+            Set<Long> open = MembershipStore.segmentSet(sets.get(i));
             List<Transition> transitions = user.attributes() == null
                     ? leaveAll(open, segments) // the user was deleted: no segment keeps them
                     : MembershipEvaluator.evaluate(parser.parse(user.attributes()), segments, open, now);

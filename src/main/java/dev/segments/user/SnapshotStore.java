@@ -92,10 +92,18 @@ public class SnapshotStore {
                 .execute(Tuple.of(ids, attributes, times)).replaceWithVoid();
     }
 
+    /**
+     * Removes a user's dirty flag, first thing in a user's deletion: like an event's marking, it waits
+     * for a dirty-user pass that has claimed the user, so the deletion takes the same locks in the same
+     * order as an event (flag, then snapshot) and changes no claimed user's memberships mid-pass.
+     */
+    public Uni<Void> unflag(SqlClient db, long userId) {
+        return db.preparedQuery("DELETE FROM dirty_user WHERE user_id = $1").execute(Tuple.of(userId)).replaceWithVoid();
+    }
+
     public Uni<Boolean> delete(SqlClient db, long userId) {
         return db.preparedQuery("DELETE FROM user_attribute_snapshot WHERE user_id = $1").execute(Tuple.of(userId))
-                .chain(rows -> db.preparedQuery("DELETE FROM dirty_user WHERE user_id = $1").execute(Tuple.of(userId))
-                        .map(ignored -> rows.rowCount() > 0));
+                .map(rows -> rows.rowCount() > 0);
     }
 
     public ObjectNode object(String text) {

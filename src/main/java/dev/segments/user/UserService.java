@@ -49,6 +49,7 @@ public class UserService {
     public Uni<Void> delete(long userId) {
         Long[] user = {userId};
         return pool.withTransaction(conn -> Locks.catalogShared(conn)
+                .chain(() -> snapshots.unflag(conn, userId))
                 .chain(() -> snapshots.lock(conn, user))
                 .chain(locked -> locked.isEmpty()
                         ? Uni.createFrom().failure(ProblemException.notFound("user " + userId))
