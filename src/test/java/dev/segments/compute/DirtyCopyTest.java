@@ -9,7 +9,9 @@ import static dev.segments.testing.Api.patchAttributes;
 import static dev.segments.testing.Api.putAttributes;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.segments.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
@@ -19,9 +21,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * A dirty flag's copy of its user's attributes (V16), which the dirty-user pass evaluates instead of
  * the snapshot, is exact or absent after every kind of snapshot write: events, PUT, PATCH, the
  * import, hand-written SQL (with and without marking), a user_id changed by hand, deletes and a
- * truncate. And the pass reaches the memberships the snapshots call for, from copies and without them.
+ * truncate. And the pass reaches the memberships the snapshots call for, from copies and without them;
+ * a user's deletion waits for a claimed flag like an event does.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -112,6 +118,43 @@ class DirtyCopyTest {
         assertTrue(expected.contains(FIRST + 201) && !expected.contains(FIRST + 60), "the moved user: " + expected);
         assertEquals(expected, members(high, FIRST, LAST), "members after the pass");
         assertTrue(LongStream.of(FIRST + 70, FIRST + 71, FIRST + 60).noneMatch(expected::contains));
+    }
+
+    /**
+     * A user's deletion takes the user's flag before anything else, as an event does: while a pass holds
+     * the flag, the deletion waits without holding the user's snapshot (so it cannot deadlock with an
+     * event) and without having changed any membership of the claimed user.
+     */
+    @Test
+    void shouldTakeTheFlagFirstWhenDeletingAUser() throws Exception {
+        long user = 94_401;
+        long segment = createSegmentAndWait("dcopy deleted", "{\"attribute\": \"dcopy_del\", \"op\": \"gte\", \"value\": 50}");
+        putAttributes(user, "{\"dcopy_del\": 90}").statusCode(200);
+        assertEquals(List.of(user), members(segment, user, user));
+        try (Connection pass = dataSource.getConnection(); Statement claim = pass.createStatement()) {
+            pass.setAutoCommit(false);
+            try (ResultSet rows = claim.executeQuery("SELECT user_id FROM dirty_user WHERE user_id = " + user + " FOR UPDATE")) {
+                assertTrue(rows.next(), "the user is flagged");
+            }
+            CompletableFuture<Integer> deletion = CompletableFuture.supplyAsync(
+                    () -> given().delete("/api/v1/users/" + user).then().extract().statusCode());
+            Thread.sleep(1_000);
+            assertFalse(deletion.isDone(), "the deletion waits for the claimed flag");
+            try (Connection other = dataSource.getConnection(); Statement probe = other.createStatement()) {
+                other.setAutoCommit(false);
+                try (ResultSet rows = probe.executeQuery(
+                        "SELECT user_id FROM user_attribute_snapshot WHERE user_id = " + user + " FOR UPDATE NOWAIT")) {
+                    assertTrue(rows.next(), "the snapshot is still there");
+                } catch (SQLException e) {
+                    fail("the waiting deletion holds the user's snapshot locked: " + e.getMessage());
+                }
+                other.rollback();
+            }
+            pass.commit();
+            assertEquals(204, deletion.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(), members(segment, user, user));
+        assertEquals(0, count("SELECT count(*) FROM user_attribute_snapshot WHERE user_id = " + user));
     }
 
     /**
