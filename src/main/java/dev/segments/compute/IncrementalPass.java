@@ -63,9 +63,11 @@ public class IncrementalPass {
 
     public Uni<IncrementalResult> run(Trigger trigger) {
         return pool.withConnection(conn -> conn.query("SELECT EXISTS (SELECT 1 FROM dirty_user)").execute()
-                .chain(rows -> rows.iterator().next().getBoolean(0)
-                        ? catalogs.current(conn).chain(catalog -> runPass(catalog, trigger))
-                        : Uni.createFrom().item(new IncrementalResult(0, 0, 0, List.of()))));
+                        .chain(rows -> rows.iterator().next().getBoolean(0)
+                                ? catalogs.current(conn) : Uni.createFrom().<Catalog>nullItem()))
+                .chain(catalog -> catalog == null
+                        ? Uni.createFrom().item(new IncrementalResult(0, 0, 0, List.of()))
+                        : runPass(catalog, trigger));
     }
 
     private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
@@ -111,12 +113,15 @@ public class IncrementalPass {
         }
         // a batch that claimed fewer users than it could found no more flags free (more may be set meanwhile:
         // the next pass takes them)
-        return pool.withTransaction(conn -> processBatch(conn, tally))
+        // The reader (for segment sets) is taken before the batch's transaction begins: holding the batch's
+        // locks while waiting for a pooled connection could wait forever on events that hold the rest of
+        // the pool while they wait for those locks.
+        return pool.withConnection(reader -> pool.withTransaction(conn -> processBatch(conn, reader, tally)))
                 .chain(claimed -> claimed < config.incremental().batchSize()
                         ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally) {
+    private Uni<Integer> processBatch(SqlConnection conn, SqlConnection reader, PassTally tally) {
         PassTally.Timer timer = tally.timer();
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
@@ -125,7 +130,7 @@ public class IncrementalPass {
                             .filter(s -> tally.jobs.containsKey(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
                             .invoke(() -> timer.end(PassTally.Phase.LOCKS))
-                            .chain(() -> claimAndEvaluate(conn, segments, tally, timer))
+                            .chain(() -> claimAndEvaluate(conn, reader, segments, tally, timer))
                             .chain(batch -> {
                                 timer.end(PassTally.Phase.CLAIM_AND_EVALUATE);
                                 if (batch.users() == 0) {
@@ -148,9 +153,9 @@ public class IncrementalPass {
      * the worker pool as soon as it and its users' segment sets have arrived, while the database claims
      * the next one.
      * <p>
-     * The segment sets are read on a second connection, outside the batch's transaction, once the slice
-     * is claimed, so that a second backend looks them up while the first claims: two of the pass's
-     * three streams of work (claiming, looking up, evaluating) no longer queue on one backend. Reading
+     * The segment sets are read on {@code reader}, a second connection outside the batch's transaction,
+     * once the slice is claimed, so that a second backend looks them up while the first claims: two of
+     * the pass's three streams of work (claiming, looking up, evaluating) no longer queue on one backend. Reading
      * them outside the transaction gives the same sets as inside it: from the claim until the batch
      * commits, nothing can change a claimed user's open memberships. An event marks its users before
      * it writes anything and waits for the claimed flag; so does a user's deletion; a full compute of a
@@ -158,28 +163,26 @@ public class IncrementalPass {
      * segment created after the pass started can gain the user meanwhile, and the pass neither
      * evaluates nor writes that segment (writes are deltas of the pass's own segments).
      */
-    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, List<CatalogSegment> segments, PassTally tally,
-            PassTally.Timer timer) {
+    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, SqlConnection reader, List<CatalogSegment> segments,
+            PassTally tally, PassTally.Timer timer) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
-        return pool.withConnection(reader -> {
-            List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
-            int[] users = {0};
-            timer.claimsSent();
-            return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
-                users[0] += slice.size();
-                timer.claimArrived();
-                evaluations.add(segmentSets(reader, slice)
-                        .emitOn(Infrastructure.getDefaultWorkerPool())
-                        .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, tally.jobs, now)))
-                        .subscribeAsCompletionStage());
-            }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
-                    .map(done -> {
-                        List<MembershipChange> changes = new ArrayList<>();
-                        evaluations.forEach(evaluation -> changes.addAll(evaluation.join()));
-                        return new Claimed(users[0], changes);
-                    });
-        });
+        List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
+        int[] users = {0};
+        timer.claimsSent();
+        return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
+            users[0] += slice.size();
+            timer.claimArrived();
+            evaluations.add(segmentSets(reader, slice)
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, tally.jobs, now)))
+                    .subscribeAsCompletionStage());
+        }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
+                .map(done -> {
+                    List<MembershipChange> changes = new ArrayList<>();
+                    evaluations.forEach(evaluation -> changes.addAll(evaluation.join()));
+                    return new Claimed(users[0], changes);
+                });
     }
 
     /** The segment sets of these users, in their order (null: no open membership). */
