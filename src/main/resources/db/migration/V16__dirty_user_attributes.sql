@@ -16,22 +16,16 @@ ALTER TABLE dirty_user ADD COLUMN attributes TEXT;
 ALTER TABLE dirty_user SET (fillfactor = 60);
 
 -- Sets the copies of the written users that have a flag (through its primary key: = ANY of an array,
--- so the planner never scans the flags); a copy already equal is not rewritten.
-CREATE FUNCTION dirty_user_copy_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- so the planner never scans the flags); a copy already equal is not rewritten. On an update, a
+-- user_id changed by hand first clears the copy of the old id's flag (old_rows exists only then, and
+-- PL/pgSQL plans that statement only when it runs).
+CREATE FUNCTION dirty_user_copy_written() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE dirty_user d SET attributes = n.attributes::text
-    FROM new_rows n
-    WHERE d.user_id = ANY (ARRAY(SELECT user_id FROM new_rows)) AND d.user_id = n.user_id
-      AND d.attributes IS DISTINCT FROM n.attributes::text;
-    RETURN NULL;
-END $$;
-
--- As above; a user_id changed by hand also clears the copy of the old id's flag.
-CREATE FUNCTION dirty_user_copy_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE dirty_user SET attributes = NULL
-    WHERE user_id = ANY (ARRAY(SELECT user_id FROM old_rows EXCEPT SELECT user_id FROM new_rows))
-      AND attributes IS NOT NULL;
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE dirty_user SET attributes = NULL
+        WHERE user_id = ANY (ARRAY(SELECT user_id FROM old_rows EXCEPT SELECT user_id FROM new_rows))
+          AND attributes IS NOT NULL;
+    END IF;
     UPDATE dirty_user d SET attributes = n.attributes::text
     FROM new_rows n
     WHERE d.user_id = ANY (ARRAY(SELECT user_id FROM new_rows)) AND d.user_id = n.user_id
@@ -53,9 +47,9 @@ BEGIN
 END $$;
 
 CREATE TRIGGER dirty_user_copy_insert AFTER INSERT ON user_attribute_snapshot
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dirty_user_copy_inserted();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dirty_user_copy_written();
 CREATE TRIGGER dirty_user_copy_update AFTER UPDATE ON user_attribute_snapshot
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dirty_user_copy_updated();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dirty_user_copy_written();
 CREATE TRIGGER dirty_user_copy_delete AFTER DELETE ON user_attribute_snapshot
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dirty_user_copy_deleted();
 CREATE TRIGGER dirty_user_copy_truncate AFTER TRUNCATE ON user_attribute_snapshot

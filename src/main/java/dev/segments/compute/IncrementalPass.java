@@ -11,9 +11,7 @@ import dev.segments.segment.CatalogSegment;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,13 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
  * batch, with the same in-memory evaluator as the real-time path. Per batch, besides the locks: claims
- * in slices of {@link #CLAIM_SLICE} users, each of which takes the users' flags with
+ * in slices ({@link DirtyClaims}), each of which takes the users' flags with
  * {@code FOR UPDATE SKIP LOCKED} (so two instances never process the same user) and returns the copy
  * of their attributes the flags carry (V16) with their segment sets, and is evaluated on the worker
  * pool while the next slice is claimed; then one statement for the writes.
@@ -40,9 +37,6 @@ public class IncrementalPass {
     private static final Logger LOG = Logger.getLogger(IncrementalPass.class);
 
     private static final int MAX_BATCHES_PER_PASS = 2_000;
-
-    /** Users per claim statement: each slice is evaluated while the database claims the next one. */
-    private static final int CLAIM_SLICE = 500;
 
     private final Pool pool;
     private final CatalogCache catalogs;
@@ -170,10 +164,10 @@ public class IncrementalPass {
         List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
         int[] users = {0};
         timer.claimsSent();
-        return claimSlices(conn, Long.MIN_VALUE, config.incremental().batchSize(), slice -> {
+        return DirtyClaims.claim(conn, config.incremental().batchSize(), slice -> {
             users[0] += slice.size();
             timer.claimArrived();
-            evaluations.add(segmentSets(reader, slice)
+            evaluations.add(DirtyClaims.segmentSets(reader, slice)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
                     .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, tally.jobs, now)))
                     .subscribeAsCompletionStage());
@@ -185,75 +179,11 @@ public class IncrementalPass {
                 });
     }
 
-    /** The segment sets of these users, in their order (null: no open membership). */
-    private static Uni<List<Long[]>> segmentSets(SqlConnection reader, List<DirtyUser> users) {
-        return reader.preparedQuery("""
-                        SELECT (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = u.id)
-                        FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n""")
-                .execute(Tuple.of((Object) users.stream().map(DirtyUser::id).toArray(Long[]::new)))
-                .map(rows -> {
-                    List<Long[]> sets = new ArrayList<>(rows.size());
-                    rows.forEach(row -> sets.add(row.getArrayOfLongs(0)));
-                    return sets;
-                });
-    }
-
-    /**
-     * Claims up to {@code remaining} users with ids above {@code after}, slice by slice,
-     * handing each slice to {@code claimed}; stops at the first slice that comes back short.
-     */
-    private static Uni<Void> claimSlices(SqlConnection conn, long after, int remaining, Consumer<List<DirtyUser>> claimed) {
-        int limit = Math.min(CLAIM_SLICE, remaining);
-        return claimSlice(conn, after, limit).chain(slice -> {
-            if (!slice.isEmpty()) {
-                claimed.accept(slice);
-            }
-            return slice.size() < limit || remaining == limit
-                    ? Uni.createFrom().voidItem()
-                    : claimSlices(conn, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
-        });
-    }
-
-    /**
-     * Claims up to $2 dirty users with ids above $1 by deleting their flags, skipping
-     * flags another transaction holds, and returns their attributes: the flag's copy (V16), or the
-     * snapshot's when the flag has none (null once the user is deleted).
-     * The flags stay locked by this transaction until it ends, so no event for these users commits in
-     * between (its marking statement waits for the lock and, once this transaction commits, finds no
-     * flag and inserts a new one: a user changed meanwhile stays dirty).
-     */
-    private static final String CLAIM = """
-            WITH claimed AS (
-                DELETE FROM dirty_user WHERE user_id IN (
-                    SELECT user_id FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING user_id, attributes)
-            SELECT c.user_id,
-                   coalesce(c.attributes,
-                            (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id))
-            FROM claimed c ORDER BY c.user_id""";
-
-    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
-        return conn.preparedQuery(CLAIM)
-                .execute(Tuple.of(after, limit))
-                .map(rows -> {
-                    List<DirtyUser> users = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        users.add(new DirtyUser(row.getLong(0), row.getString(1)));
-                    }
-                    return users;
-                });
-    }
-
-    /** A claimed user and their attributes document (null once deleted). */
-    private record DirtyUser(long id, String attributes) {
-    }
-
-    private static List<MembershipChange> evaluate(List<DirtyUser> part, List<Long[]> sets, List<CatalogSegment> segments,
+    private static List<MembershipChange> evaluate(List<DirtyClaims.DirtyUser> part, List<Long[]> sets, List<CatalogSegment> segments,
             UsedAttributes parser, Map<Long, Long> jobs, Instant now) {
         List<MembershipChange> changes = new ArrayList<>();
         for (int i = 0; i < part.size(); i++) {
-            DirtyUser user = part.get(i);
+            DirtyClaims.DirtyUser user = part.get(i);
             Set<Long> open = MembershipStore.segmentSet(sets.get(i));
             List<Transition> transitions = user.attributes() == null
                     ? leaveAll(open, segments) // the user was deleted: no segment keeps them

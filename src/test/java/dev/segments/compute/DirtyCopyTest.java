@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.segments.testing.PostgresResource;
+import dev.segments.testing.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -179,16 +180,10 @@ class DirtyCopyTest {
     }
 
     private void sql(String statement) throws Exception {
-        try (Connection conn = dataSource.getConnection(); Statement sql = conn.createStatement()) {
-            sql.executeUpdate(statement);
-        }
+        Sql.execute(dataSource, statement);
     }
 
     private long count(String query) throws Exception {
-        try (Connection conn = dataSource.getConnection(); Statement sql = conn.createStatement();
-                ResultSet rows = sql.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return Sql.count(dataSource, query);
     }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.testing.PostgresResource;
+import dev.segments.testing.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -177,16 +178,10 @@ class SegmentSetTest {
     }
 
     private void sql(String statement) throws Exception {
-        try (Connection conn = dataSource.getConnection(); Statement sql = conn.createStatement()) {
-            sql.executeUpdate(statement);
-        }
+        Sql.execute(dataSource, statement);
     }
 
     private long count(String query) throws Exception {
-        try (Connection conn = dataSource.getConnection(); Statement sql = conn.createStatement();
-                ResultSet rows = sql.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return Sql.count(dataSource, query);
     }
 }
