@@ -86,7 +86,7 @@ public class ComputeSchedule {
         long deadAfter = config.instances().deadAfter().toSeconds();
         return pool.withTransaction(conn -> instance.heartbeat(conn)
                         .chain(() -> instance.forgetLongGone(conn))
-                        .chain(() -> jobs.failAbandonedIncremental(conn, deadAfter, incremental.openJobs()))
+                        .chain(() -> jobs.failAbandonedIncremental(conn, deadAfter, incremental::openJobs))
                         .invoke(failed -> {
                             if (failed > 0) {
                                 LOG.warnf("Marked failed %d incremental job rows of a pass that stopped before it ended", failed);

@@ -72,13 +72,15 @@ public class IncrementalPass {
         // The job rows commit without waiting for the disk: every batch after them commits durably, which
         // flushes the log up to and past them, and should the database crash before any batch did, nothing
         // refers to the lost rows.
+        // The rows count as open before they are inserted, so a heartbeat never takes them for abandoned.
         return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit TO off").execute()
-                        .chain(() -> jobs.startIncremental(conn, segmentIds, trigger)))
-                .invoke(started -> {
-                    jobTimer.end(PassTally.Phase.JOBS);
-                    tally.jobs.putAll(started);
-                    openJobs.addAll(started.values());
-                })
+                        .chain(() -> jobs.reserveIncremental(conn, segmentIds))
+                        .invoke(reserved -> {
+                            tally.jobs.putAll(reserved);
+                            openJobs.addAll(reserved.values());
+                        })
+                        .chain(reserved -> jobs.startIncremental(conn, reserved, trigger)))
+                .invoke(() -> jobTimer.end(PassTally.Phase.JOBS))
                 .chain(() -> nextBatch(tally, 0))
                 .chain(() -> {
                     Map<Long, long[]> changes = tally.changesByJob();

@@ -7,11 +7,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** SQL for {@code segment_compute_job}: the audit log of every compute and the queue of full computes. */
 @ApplicationScoped
@@ -116,17 +117,30 @@ public class JobStore {
     }
 
     /** Opens the job rows of an incremental pass, one per segment: segment id → job id. */
-    public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger) {
-        return db.preparedQuery("""
-                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner)
-                SELECT s, $2, 'incremental', $3 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
-                RETURNING segment_id, id""")
-                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire(), instance.id()))
+    /**
+     * Takes the ids of an incremental pass's job rows, one per segment (segment id → job id, in the
+     * given order), before the rows exist: the pass counts them as its own ({@link IncrementalPass#openJobs()})
+     * before {@link #startIncremental} commits them, so that no heartbeat can see them as abandoned.
+     */
+    public Uni<Map<Long, Long>> reserveIncremental(SqlClient db, List<Long> segmentIds) {
+        return db.preparedQuery("SELECT nextval(pg_get_serial_sequence('segment_compute_job', 'id')) FROM generate_series(1, $1)")
+                .execute(Tuple.of(segmentIds.size()))
                 .map(rows -> {
                     Map<Long, Long> jobs = new LinkedHashMap<>();
-                    rows.forEach(row -> jobs.put(row.getLong(0), row.getLong(1)));
+                    var segments = segmentIds.iterator();
+                    rows.forEach(row -> jobs.put(segments.next(), row.getLong(0)));
                     return jobs;
                 });
+    }
+
+    /** Inserts the running job rows that {@link #reserveIncremental} took the ids of. */
+    public Uni<Void> startIncremental(SqlClient db, Map<Long, Long> jobIdsBySegment, Trigger trigger) {
+        return db.preparedQuery("""
+                INSERT INTO segment_compute_job (id, segment_id, triggered_by, kind, owner)
+                SELECT j, s, $3, 'incremental', $4 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS x(j, s, n) ORDER BY n""")
+                .execute(Tuple.of(jobIdsBySegment.values().toArray(Long[]::new), jobIdsBySegment.keySet().toArray(Long[]::new),
+                        trigger.wire(), instance.id()))
+                .replaceWithVoid();
     }
 
     /**
@@ -185,17 +199,32 @@ public class JobStore {
 
     /**
      * Marks failed the incremental job rows of passes that ended without closing them: their instance
-     * stopped, or this instance's pass is no longer running ({@code open}: the rows of its pass in
+     * stopped, or this instance's pass is no longer running ({@code open}: the rows of its passes in
      * progress). Their committed batches are kept; the users of the batch that was running are still
-     * dirty. A row marked failed too early is completed by its pass all the same.
+     * dirty. This instance's running rows are read first and {@code open} is asked after: a pass counts
+     * its rows open before it inserts them, so a row seen here that is not open has been given up (asking
+     * first would miss the rows of a pass that starts in between and fail them). A row marked failed while
+     * its pass still runs would be completed by the pass all the same.
      */
-    public Uni<Integer> failAbandonedIncremental(SqlClient db, long deadAfterSeconds, Collection<Long> open) {
-        return db.preparedQuery("""
-                UPDATE segment_compute_job SET status = 'failed', completed_at = now(),
-                       error = 'interrupted: the pass stopped before it ended (its instance or the database went away)'
-                WHERE kind = 'incremental' AND status = 'running'
-                  AND ((owner = $2 AND NOT id = ANY($3::bigint[])) OR\s""" + AppInstance.stopped("owner", "$1") + ")")
-                .execute(Tuple.of(deadAfterSeconds, instance.id(), open.toArray(Long[]::new))).map(rows -> rows.rowCount());
+    public Uni<Integer> failAbandonedIncremental(SqlClient db, long deadAfterSeconds, Supplier<Set<Long>> open) {
+        return db.preparedQuery("SELECT id FROM segment_compute_job WHERE kind = 'incremental' AND status = 'running' AND owner = $1")
+                .execute(Tuple.of(instance.id()))
+                .chain(rows -> {
+                    Set<Long> stillOpen = open.get();
+                    List<Long> abandoned = new ArrayList<>();
+                    rows.forEach(row -> {
+                        if (!stillOpen.contains(row.getLong(0))) {
+                            abandoned.add(row.getLong(0));
+                        }
+                    });
+                    return db.preparedQuery("""
+                            UPDATE segment_compute_job SET status = 'failed', completed_at = now(),
+                                   error = 'interrupted: the pass stopped before it ended (its instance or the database went away)'
+                            WHERE kind = 'incremental' AND status = 'running'
+                              AND (id = ANY($2::bigint[]) OR\s""" + AppInstance.stopped("owner", "$1") + ")")
+                            .execute(Tuple.of(deadAfterSeconds, abandoned.toArray(Long[]::new)));
+                })
+                .map(rows -> rows.rowCount());
     }
 
     public Uni<Optional<JobView>> find(SqlClient db, long id) {
