@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -61,17 +62,23 @@ final class DirtyClaims {
      * The flags stay locked by this transaction until it ends, so no event for these users commits in
      * between (its marking statement waits for the lock and, once this transaction commits, finds no
      * flag and inserts a new one: a user changed meanwhile stays dirty).
+     * <p>
+     * The locked flags are deleted by their row addresses ({@code ctid}), not looked up again by id,
+     * and the rows come back unsorted (the caller sorts them): each costs half the time of a slice.
+     * A flag rewritten by a transaction that committed after this statement began (only a copy's
+     * refresh, by a trigger) is locked in its new version, which this statement cannot see: it is not
+     * deleted and stays dirty, locked until the batch ends, for the next pass.
      */
     private static final String CLAIM = """
             WITH claimed AS (
-                DELETE FROM dirty_user WHERE user_id IN (
-                    SELECT user_id FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
+                DELETE FROM dirty_user WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
+                    FOR UPDATE SKIP LOCKED))
                 RETURNING user_id, attributes)
             SELECT c.user_id,
                    coalesce(c.attributes,
                             (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id))
-            FROM claimed c ORDER BY c.user_id""";
+            FROM claimed c""";
 
     private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
         return conn.preparedQuery(CLAIM)
@@ -81,6 +88,7 @@ final class DirtyClaims {
                     for (Row row : rows) {
                         users.add(new DirtyUser(row.getLong(0), row.getString(1)));
                     }
+                    users.sort(Comparator.comparingLong(DirtyUser::id));
                     return users;
                 });
     }
