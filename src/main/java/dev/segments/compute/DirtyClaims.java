@@ -21,10 +21,35 @@ final class DirtyClaims {
     private DirtyClaims() {
     }
 
-    /** Claims up to {@code batchSize} users, handing each claimed slice to {@code claimed} as it arrives. */
+    /**
+     * Claims up to {@code batchSize} users, handing each claimed slice to {@code claimed} as it arrives,
+     * in id order. The slices' id ranges are read first (one index-only scan), then every slice's
+     * claim is sent at once: the connection pipelines them, so the database claims slice after slice
+     * without waiting for this side to receive each one and ask for the next.
+     */
     static Uni<Void> claim(SqlConnection conn, int batchSize, Consumer<List<DirtyUser>> claimed) {
-        return claimSlices(conn, Long.MIN_VALUE, batchSize, claimed);
+        return conn.preparedQuery(SLICE_BOUNDS).execute(Tuple.of(batchSize, CLAIM_SLICE)).chain(bounds -> {
+            List<Uni<List<DirtyUser>>> slices = new ArrayList<>();
+            long lower = Long.MIN_VALUE;
+            for (Row bound : bounds) {
+                long upper = bound.getLong(0);
+                slices.add(claimSlice(conn, lower, upper).invoke(slice -> {
+                    if (!slice.isEmpty()) {
+                        claimed.accept(slice);
+                    }
+                }));
+                lower = upper;
+            }
+            return slices.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(slices).andFailFast().replaceWithVoid();
+        });
     }
+
+    /** The highest id of each slice of $2 among the first $1 flags, in id order. */
+    private static final String SLICE_BOUNDS = """
+            SELECT max(user_id) FROM (
+                SELECT user_id, (row_number() OVER (ORDER BY user_id) - 1) / $2 AS slice
+                FROM (SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1) first) numbered
+            GROUP BY slice ORDER BY slice""";
 
     /** The segment sets of these users, in their order (null: no open membership). */
     static Uni<List<Long[]>> segmentSets(SqlConnection reader, List<DirtyUser> users) {
@@ -40,23 +65,7 @@ final class DirtyClaims {
     }
 
     /**
-     * Claims up to {@code remaining} users with ids above {@code after}, slice by slice,
-     * handing each slice to {@code claimed}; stops at the first slice that comes back short.
-     */
-    private static Uni<Void> claimSlices(SqlConnection conn, long after, int remaining, Consumer<List<DirtyUser>> claimed) {
-        int limit = Math.min(CLAIM_SLICE, remaining);
-        return claimSlice(conn, after, limit).chain(slice -> {
-            if (!slice.isEmpty()) {
-                claimed.accept(slice);
-            }
-            return slice.size() < limit || remaining == limit
-                    ? Uni.createFrom().voidItem()
-                    : claimSlices(conn, slice.get(slice.size() - 1).id(), remaining - limit, claimed);
-        });
-    }
-
-    /**
-     * Claims up to $2 dirty users with ids above $1 by deleting their flags, skipping
+     * Claims up to $3 dirty users with ids above $1 and up to $2 by deleting their flags, skipping
      * flags another transaction holds, and returns their attributes: the flag's copy (V16), or the
      * snapshot's when the flag has none (null once the user is deleted).
      * The flags stay locked by this transaction until it ends, so no event for these users commits in
@@ -72,7 +81,7 @@ final class DirtyClaims {
     private static final String CLAIM = """
             WITH claimed AS (
                 DELETE FROM dirty_user WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM dirty_user WHERE user_id > $1 ORDER BY user_id LIMIT $2
+                    SELECT ctid FROM dirty_user WHERE user_id > $1 AND user_id <= $2 ORDER BY user_id LIMIT $3
                     FOR UPDATE SKIP LOCKED))
                 RETURNING user_id, attributes)
             SELECT c.user_id,
@@ -80,9 +89,9 @@ final class DirtyClaims {
                             (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id))
             FROM claimed c""";
 
-    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, int limit) {
+    private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, long upTo) {
         return conn.preparedQuery(CLAIM)
-                .execute(Tuple.of(after, limit))
+                .execute(Tuple.of(after, upTo, CLAIM_SLICE))
                 .map(rows -> {
                     List<DirtyUser> users = new ArrayList<>(rows.size());
                     for (Row row : rows) {
