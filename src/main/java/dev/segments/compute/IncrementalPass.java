@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
  * in slices ({@link DirtyClaims}), each of which takes the users' flags with
  * {@code FOR UPDATE SKIP LOCKED} (so two instances never process the same user) and returns the copy
  * of their attributes the flags carry (V16) with their segment sets, and is evaluated on the worker
- * pool while the next slice is claimed; then one statement for the writes.
+ * pool while the next slice is claimed; then the job rows of the segments the batch is the first to
+ * change, and one statement for the writes. A pass that changes nothing records no job row.
  * Phase times of each pass are logged at debug level.
  */
 @ApplicationScoped
@@ -65,32 +67,21 @@ public class IncrementalPass {
     }
 
     private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
-        PassTally tally = new PassTally();
-        List<Long> segmentIds = catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList();
+        PassTally tally = new PassTally(catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList());
         long start = System.nanoTime();
-        PassTally.Timer jobTimer = tally.timer();
-        // The job rows commit without waiting for the disk: every batch after them commits durably, which
-        // flushes the log up to and past them, and should the database crash before any batch did, nothing
-        // refers to the lost rows.
-        // The rows count as open before they are inserted, so a heartbeat never takes them for abandoned.
-        return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit TO off").execute()
-                        .chain(() -> jobs.reserveIncremental(conn, segmentIds))
-                        .invoke(reserved -> {
-                            tally.jobs.putAll(reserved);
-                            openJobs.addAll(reserved.values());
-                        })
-                        .chain(reserved -> jobs.startIncremental(conn, reserved, trigger)))
-                .invoke(() -> jobTimer.end(PassTally.Phase.JOBS))
-                .chain(() -> nextBatch(tally, 0))
+        return nextBatch(tally, trigger, 0)
                 .chain(() -> {
                     Map<Long, long[]> changes = tally.changesByJob();
+                    if (changes.isEmpty()) {
+                        return Uni.createFrom().item(List.<Long>of());
+                    }
                     PassTally.Timer finishTimer = tally.timer();
                     return pool.withTransaction(conn -> jobs.finishIncremental(conn, changes, tally.users()))
                             .invoke(() -> finishTimer.end(PassTally.Phase.JOBS))
                             .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
                                     .map(Map.Entry::getKey).toList());
                 })
-                .onTermination().invoke(() -> openJobs.removeAll(tally.jobs.values()))
+                .onTermination().invoke(() -> openJobs.removeAll(tally.jobIds()))
                 .map(kept -> {
                     LOG.debugf("incremental pass: %d users, +%d/-%d in %.1f ms; %s", tally.users(),
                             tally.added(), tally.removed(), (System.nanoTime() - start) / 1e6, tally.phases());
@@ -103,7 +94,7 @@ public class IncrementalPass {
         return Set.copyOf(openJobs);
     }
 
-    private Uni<Void> nextBatch(PassTally tally, int batch) {
+    private Uni<Void> nextBatch(PassTally tally, Trigger trigger, int batch) {
         if (batch >= MAX_BATCHES_PER_PASS) {
             return Uni.createFrom().voidItem();
         }
@@ -112,36 +103,68 @@ public class IncrementalPass {
         // The reader (for segment sets) is taken before the batch's transaction begins: holding the batch's
         // locks while waiting for a pooled connection could wait forever on events that hold the rest of
         // the pool while they wait for those locks.
-        return pool.withConnection(reader -> pool.withTransaction(conn -> processBatch(conn, reader, tally)))
+        return pool.withConnection(reader -> pool.withTransaction(conn -> processBatch(conn, reader, tally, trigger)))
                 .chain(claimed -> claimed < config.incremental().batchSize()
-                        ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
+                        ? Uni.createFrom().voidItem() : nextBatch(tally, trigger, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, SqlConnection reader, PassTally tally) {
+    private Uni<Integer> processBatch(SqlConnection conn, SqlConnection reader, PassTally tally, Trigger trigger) {
         PassTally.Timer timer = tally.timer();
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
                 .chain(catalog -> {
                     List<CatalogSegment> segments = catalog.inDependencyOrder().stream()
-                            .filter(s -> tally.jobs.containsKey(s.id())).toList();
+                            .filter(s -> tally.segments.contains(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
                             .invoke(() -> timer.end(PassTally.Phase.LOCKS))
                             .chain(() -> claimAndEvaluate(conn, reader, segments, tally, timer))
                             .chain(batch -> {
                                 timer.end(PassTally.Phase.CLAIM_AND_EVALUATE);
-                                if (batch.users() == 0) {
-                                    return Uni.createFrom().item(0);
+                                if (batch.transitions().isEmpty()) {
+                                    tally.add(batch.users(), List.of());
+                                    return Uni.createFrom().item(batch.users());
                                 }
-                                return memberships.write(conn, batch.changes()).invoke(() -> {
-                                    timer.end(PassTally.Phase.WRITE);
-                                    tally.add(batch.users(), batch.changes());
-                                }).replaceWith(batch.users());
+                                return startJobs(conn, tally, trigger, batch.transitions())
+                                        .invoke(() -> timer.end(PassTally.Phase.JOBS))
+                                        .chain(() -> {
+                                            List<MembershipChange> changes = batch.transitions().stream()
+                                                    .map(t -> MembershipChange.byJob(t.userId(), t.segmentId(), t.join(),
+                                                            tally.job(t.segmentId())))
+                                                    .toList();
+                                            return memberships.write(conn, changes).invoke(() -> {
+                                                timer.end(PassTally.Phase.WRITE);
+                                                tally.add(batch.users(), changes);
+                                            });
+                                        })
+                                        .replaceWith(batch.users());
                             });
                 });
     }
 
+    /**
+     * Inserts, in the batch's transaction, the job rows of the segments this batch is the first to
+     * change, and counts them open before the batch commits them (so no heartbeat takes them for
+     * abandoned). A pass that changes nothing records no job row.
+     */
+    private Uni<Void> startJobs(SqlConnection conn, PassTally tally, Trigger trigger, List<UserTransition> transitions) {
+        Set<Long> changed = new HashSet<>();
+        transitions.forEach(t -> changed.add(t.segmentId()));
+        List<Long> missing = tally.withoutJob(changed);
+        if (missing.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return jobs.startIncremental(conn, missing, trigger).invoke(started -> {
+            tally.addJobs(started);
+            openJobs.addAll(started.values());
+        }).replaceWithVoid();
+    }
+
     /** The users a batch claimed and the joins and leaves their evaluation found, in the users' order. */
-    private record Claimed(int users, List<MembershipChange> changes) {
+    private record Claimed(int users, List<UserTransition> transitions) {
+    }
+
+    /** A join ({@code join}) or a leave of one segment by one user. */
+    private record UserTransition(long userId, long segmentId, boolean join) {
     }
 
     /**
@@ -163,7 +186,7 @@ public class IncrementalPass {
             PassTally tally, PassTally.Timer timer) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
-        List<CompletableFuture<List<MembershipChange>>> evaluations = new ArrayList<>();
+        List<CompletableFuture<List<UserTransition>>> evaluations = new ArrayList<>();
         int[] users = {0};
         timer.claimsSent();
         return DirtyClaims.claim(conn, config.incremental().batchSize(), slice -> {
@@ -171,19 +194,19 @@ public class IncrementalPass {
             timer.claimArrived();
             evaluations.add(DirtyClaims.segmentSets(reader, slice)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, tally.jobs, now)))
+                    .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, now)))
                     .subscribeAsCompletionStage());
         }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
                 .map(done -> {
-                    List<MembershipChange> changes = new ArrayList<>();
-                    evaluations.forEach(evaluation -> changes.addAll(evaluation.join()));
-                    return new Claimed(users[0], changes);
+                    List<UserTransition> transitions = new ArrayList<>();
+                    evaluations.forEach(evaluation -> transitions.addAll(evaluation.join()));
+                    return new Claimed(users[0], transitions);
                 });
     }
 
-    private static List<MembershipChange> evaluate(List<DirtyClaims.DirtyUser> part, List<Long[]> sets, List<CatalogSegment> segments,
-            UsedAttributes parser, Map<Long, Long> jobs, Instant now) {
-        List<MembershipChange> changes = new ArrayList<>();
+    private static List<UserTransition> evaluate(List<DirtyClaims.DirtyUser> part, List<Long[]> sets, List<CatalogSegment> segments,
+            UsedAttributes parser, Instant now) {
+        List<UserTransition> changes = new ArrayList<>();
         for (int i = 0; i < part.size(); i++) {
             DirtyClaims.DirtyUser user = part.get(i);
             Set<Long> open = MembershipStore.segmentSet(sets.get(i));
@@ -191,7 +214,7 @@ public class IncrementalPass {
                     ? leaveAll(open, segments) // the user was deleted: no segment keeps them
                     : MembershipEvaluator.evaluate(parser.parse(user.attributes()), segments, open, now);
             for (Transition t : transitions) {
-                changes.add(MembershipChange.byJob(user.id(), t.segmentId(), t.join(), jobs.get(t.segmentId())));
+                changes.add(new UserTransition(user.id(), t.segmentId(), t.join()));
             }
         }
         return changes;

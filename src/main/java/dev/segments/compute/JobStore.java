@@ -118,29 +118,21 @@ public class JobStore {
 
     /** Opens the job rows of an incremental pass, one per segment: segment id → job id. */
     /**
-     * Takes the ids of an incremental pass's job rows, one per segment (segment id → job id, in the
-     * given order), before the rows exist: the pass counts them as its own ({@link IncrementalPass#openJobs()})
-     * before {@link #startIncremental} commits them, so that no heartbeat can see them as abandoned.
+     * Inserts the running job rows of an incremental pass for these segments (segment id → job id, in
+     * the given order), in the transaction of the batch whose changes they count: a pass records a row
+     * only for the segments it changes, and the rows become visible with those changes.
      */
-    public Uni<Map<Long, Long>> reserveIncremental(SqlClient db, List<Long> segmentIds) {
-        return db.preparedQuery("SELECT nextval(pg_get_serial_sequence('segment_compute_job', 'id')) FROM generate_series(1, $1)")
-                .execute(Tuple.of(segmentIds.size()))
+    public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger) {
+        return db.preparedQuery("""
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner)
+                SELECT s, $2, 'incremental', $3 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
+                RETURNING segment_id, id""")
+                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire(), instance.id()))
                 .map(rows -> {
                     Map<Long, Long> jobs = new LinkedHashMap<>();
-                    var segments = segmentIds.iterator();
-                    rows.forEach(row -> jobs.put(segments.next(), row.getLong(0)));
+                    rows.forEach(row -> jobs.put(row.getLong(0), row.getLong(1)));
                     return jobs;
                 });
-    }
-
-    /** Inserts the running job rows that {@link #reserveIncremental} took the ids of. */
-    public Uni<Void> startIncremental(SqlClient db, Map<Long, Long> jobIdsBySegment, Trigger trigger) {
-        return db.preparedQuery("""
-                INSERT INTO segment_compute_job (id, segment_id, triggered_by, kind, owner)
-                SELECT j, s, $3, 'incremental', $4 FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS x(j, s, n) ORDER BY n""")
-                .execute(Tuple.of(jobIdsBySegment.values().toArray(Long[]::new), jobIdsBySegment.keySet().toArray(Long[]::new),
-                        trigger.wire(), instance.id()))
-                .replaceWithVoid();
     }
 
     /**
@@ -202,7 +194,7 @@ public class JobStore {
      * stopped, or this instance's pass is no longer running ({@code open}: the rows of its passes in
      * progress). Their committed batches are kept; the users of the batch that was running are still
      * dirty. This instance's running rows are read first and {@code open} is asked after: a pass counts
-     * its rows open before it inserts them, so a row seen here that is not open has been given up (asking
+     * its rows open before its batch commits them, so a row seen here that is not open has been given up (asking
      * first would miss the rows of a pass that starts in between and fail them). A row marked failed while
      * its pass still runs would be completed by the pass all the same.
      */

@@ -4,9 +4,11 @@ import dev.segments.membership.MembershipChange;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,7 +23,9 @@ final class PassTally {
     /** The steps of a batch, timed for the debug log (summed over batches). */
     enum Phase { JOBS, LOCKS, CLAIM_AND_EVALUATE, WRITE }
 
-    /** Job row per segment: filled before the batches start, read-only after. */
+    /** The segments the pass evaluates (those of the catalog when it began), in dependency order. */
+    final Set<Long> segments;
+    /** Job row per segment the pass changed, added by the batch that first changed it (batches run one at a time). */
     final Map<Long, Long> jobs = new LinkedHashMap<>();
     private final Map<Long, long[]> counts = new LinkedHashMap<>();
     private final long[] phaseNanos = new long[Phase.values().length];
@@ -57,6 +61,27 @@ final class PassTally {
         void claimArrived() {
             claimsDone = System.nanoTime() - claimsSent;
         }
+    }
+
+    PassTally(List<Long> segments) {
+        this.segments = new LinkedHashSet<>(segments);
+    }
+
+    /** The segments among {@code changed} that have no job row yet, in the pass's order. */
+    synchronized List<Long> withoutJob(Set<Long> changed) {
+        return segments.stream().filter(segment -> changed.contains(segment) && !jobs.containsKey(segment)).toList();
+    }
+
+    synchronized void addJobs(Map<Long, Long> started) {
+        jobs.putAll(started);
+    }
+
+    synchronized long job(long segment) {
+        return jobs.get(segment);
+    }
+
+    synchronized List<Long> jobIds() {
+        return List.copyOf(jobs.values());
     }
 
     Timer timer() {

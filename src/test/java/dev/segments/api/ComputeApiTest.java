@@ -7,6 +7,8 @@ import static dev.segments.testing.Api.importUsers;
 import static dev.segments.testing.Api.incremental;
 import static dev.segments.testing.Api.members;
 import static dev.segments.testing.Api.putAttributes;
+import static dev.segments.testing.Api.putSegment;
+import static dev.segments.testing.Api.segmentBody;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.empty;
@@ -127,6 +129,33 @@ class ComputeApiTest {
         incremental().statusCode(200)
                 .body("users", equalTo(0)).body("added", equalTo(0)).body("removed", equalTo(0))
                 .body("job_ids", empty());
+    }
+
+    /**
+     * A pass records job rows only for the segments it changes: one that changes nothing inserts no
+     * row at all (the job ids of two rule changes around it are consecutive; before, every pass
+     * inserted a row per segment and deleted the unchanged ones at its end).
+     */
+    @Test
+    void shouldRecordNoJobRowForAPassThatChangesNothing() {
+        String rule = "{\"attribute\": \"cmp_quiet\", \"op\": \"eq\", \"value\": 1}";
+        long id = createSegmentAndWait("computeapi quiet pass", rule);
+        importUsers("{\"user_id\": 60041, \"attributes\": {\"cmp_quiet\": 1}}\n").statusCode(200);
+        List<Integer> changed = incremental().statusCode(200).body("added", equalTo(1)).extract().path("job_ids");
+        assertEquals(1, changed.size(), "one row, for the one segment the pass changed: " + changed);
+
+        long before = putSegment(id, segmentBody("computeapi quiet pass",
+                "{\"attribute\": \"cmp_quiet\", \"op\": \"in\", \"value\": [1]}")).then().statusCode(200)
+                .extract().jsonPath().getLong("job_id");
+        awaitJobsCompleted(List.of(before));
+        importUsers("{\"user_id\": 60041, \"attributes\": {\"cmp_quiet\": 1, \"cmp_other\": 2}}\n").statusCode(200);
+        incremental().statusCode(200).body("users", equalTo(1)).body("added", equalTo(0)).body("removed", equalTo(0))
+                .body("job_ids", empty());
+        long after = putSegment(id, segmentBody("computeapi quiet pass", rule)).then().statusCode(200)
+                .extract().jsonPath().getLong("job_id");
+        awaitJobsCompleted(List.of(after));
+        assertEquals(before + 1, after, "the pass between the two rule changes inserted no job row");
+        assertEquals(List.of(60_041L), members(id, FROM, TO));
     }
 
     @Test
