@@ -11,9 +11,11 @@ import dev.segments.segment.CatalogSegment;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,18 +60,24 @@ public class IncrementalPass {
     }
 
     public Uni<IncrementalResult> run(Trigger trigger) {
-        return pool.withConnection(conn -> conn.query("SELECT EXISTS (SELECT 1 FROM dirty_user)").execute()
-                        .chain(rows -> rows.iterator().next().getBoolean(0)
-                                ? catalogs.current(conn) : Uni.createFrom().<Catalog>nullItem()))
+        OffsetDateTime[] startedAt = new OffsetDateTime[1];
+        return pool.withConnection(conn -> conn.query("SELECT EXISTS (SELECT 1 FROM dirty_user), now()").execute()
+                        .chain(rows -> {
+                            Row row = rows.iterator().next();
+                            startedAt[0] = row.getOffsetDateTime(1);
+                            return row.getBoolean(0) ? catalogs.current(conn) : Uni.createFrom().<Catalog>nullItem();
+                        }))
                 .chain(catalog -> catalog == null
                         ? Uni.createFrom().item(new IncrementalResult(0, 0, 0, List.of()))
-                        : runPass(catalog, trigger));
+                        : runPass(catalog, trigger, startedAt[0]));
     }
 
-    private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger) {
-        PassTally tally = new PassTally(catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList());
+    /** @param startedAt the database's time when the pass began: the start of every job row it records */
+    private Uni<IncrementalResult> runPass(Catalog catalog, Trigger trigger, OffsetDateTime startedAt) {
+        PassTally tally = new PassTally(catalog.inDependencyOrder().stream().map(CatalogSegment::id).toList(), trigger,
+                startedAt);
         long start = System.nanoTime();
-        return nextBatch(tally, trigger, 0)
+        return nextBatch(tally, 0)
                 .chain(() -> {
                     Map<Long, long[]> changes = tally.changesByJob();
                     if (changes.isEmpty()) {
@@ -94,7 +102,7 @@ public class IncrementalPass {
         return Set.copyOf(openJobs);
     }
 
-    private Uni<Void> nextBatch(PassTally tally, Trigger trigger, int batch) {
+    private Uni<Void> nextBatch(PassTally tally, int batch) {
         if (batch >= MAX_BATCHES_PER_PASS) {
             return Uni.createFrom().voidItem();
         }
@@ -103,12 +111,12 @@ public class IncrementalPass {
         // The reader (for segment sets) is taken before the batch's transaction begins: holding the batch's
         // locks while waiting for a pooled connection could wait forever on events that hold the rest of
         // the pool while they wait for those locks.
-        return pool.withConnection(reader -> pool.withTransaction(conn -> processBatch(conn, reader, tally, trigger)))
+        return pool.withConnection(reader -> pool.withTransaction(conn -> processBatch(conn, reader, tally)))
                 .chain(claimed -> claimed < config.incremental().batchSize()
-                        ? Uni.createFrom().voidItem() : nextBatch(tally, trigger, batch + 1));
+                        ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, SqlConnection reader, PassTally tally, Trigger trigger) {
+    private Uni<Integer> processBatch(SqlConnection conn, SqlConnection reader, PassTally tally) {
         PassTally.Timer timer = tally.timer();
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
@@ -124,7 +132,7 @@ public class IncrementalPass {
                                     tally.add(batch.users(), List.of());
                                     return Uni.createFrom().item(batch.users());
                                 }
-                                return startJobs(conn, tally, trigger, batch.transitions())
+                                return startJobs(conn, tally, batch.transitions())
                                         .invoke(() -> timer.end(PassTally.Phase.JOBS))
                                         .chain(() -> {
                                             List<MembershipChange> changes = batch.transitions().stream()
@@ -146,14 +154,14 @@ public class IncrementalPass {
      * change, and counts them open before the batch commits them (so no heartbeat takes them for
      * abandoned). A pass that changes nothing records no job row.
      */
-    private Uni<Void> startJobs(SqlConnection conn, PassTally tally, Trigger trigger, List<UserTransition> transitions) {
+    private Uni<Void> startJobs(SqlConnection conn, PassTally tally, List<UserTransition> transitions) {
         Set<Long> changed = new HashSet<>();
         transitions.forEach(t -> changed.add(t.segmentId()));
         List<Long> missing = tally.withoutJob(changed);
         if (missing.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return jobs.startIncremental(conn, missing, trigger).invoke(started -> {
+        return jobs.startIncremental(conn, missing, tally.trigger, tally.startedAt).invoke(started -> {
             tally.addJobs(started);
             openJobs.addAll(started.values());
         }).replaceWithVoid();

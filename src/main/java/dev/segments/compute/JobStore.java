@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,14 +121,15 @@ public class JobStore {
     /**
      * Inserts the running job rows of an incremental pass for these segments (segment id → job id, in
      * the given order), in the transaction of the batch whose changes they count: a pass records a row
-     * only for the segments it changes, and the rows become visible with those changes.
+     * only for the segments it changes, and the rows become visible with those changes. They all start
+     * at {@code startedAt}, the pass's beginning.
      */
-    public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger) {
+    public Uni<Map<Long, Long>> startIncremental(SqlClient db, List<Long> segmentIds, Trigger trigger, OffsetDateTime startedAt) {
         return db.preparedQuery("""
-                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner)
-                SELECT s, $2, 'incremental', $3 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
+                INSERT INTO segment_compute_job (segment_id, triggered_by, kind, owner, started_at)
+                SELECT s, $2, 'incremental', $3, $4 FROM unnest($1::bigint[]) WITH ORDINALITY AS x(s, n) ORDER BY n
                 RETURNING segment_id, id""")
-                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire(), instance.id()))
+                .execute(Tuple.of(segmentIds.toArray(Long[]::new), trigger.wire(), instance.id(), startedAt))
                 .map(rows -> {
                     Map<Long, Long> jobs = new LinkedHashMap<>();
                     rows.forEach(row -> jobs.put(row.getLong(0), row.getLong(1)));

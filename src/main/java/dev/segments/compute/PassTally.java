@@ -3,6 +3,7 @@ package dev.segments.compute;
 import dev.segments.membership.MembershipChange;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,8 +64,14 @@ final class PassTally {
         }
     }
 
-    PassTally(List<Long> segments) {
+    /** Why the pass runs, and when it began (the database's time): its job rows record both. */
+    final Trigger trigger;
+    final OffsetDateTime startedAt;
+
+    PassTally(List<Long> segments, Trigger trigger, OffsetDateTime startedAt) {
         this.segments = new LinkedHashSet<>(segments);
+        this.trigger = trigger;
+        this.startedAt = startedAt;
     }
 
     /** The segments among {@code changed} that have no job row yet, in the pass's order. */
