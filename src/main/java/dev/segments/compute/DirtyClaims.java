@@ -73,7 +73,8 @@ final class DirtyClaims {
      * flag and inserts a new one: a user changed meanwhile stays dirty).
      * <p>
      * The locked flags are deleted by their row addresses ({@code ctid}), not looked up again by id,
-     * and the rows come back unsorted (the caller sorts them): each costs half the time of a slice.
+     * and the rows come back unsorted (sorted in Java): together, half the time of a slice with
+     * {@code user_id IN (…)} and {@code ORDER BY}.
      * A flag rewritten by a transaction that committed after this statement began (only a copy's
      * refresh, by a trigger) is locked in its new version, which this statement cannot see: it is not
      * deleted and stays dirty, locked until the batch ends, for the next pass.

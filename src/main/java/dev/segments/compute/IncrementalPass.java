@@ -86,8 +86,7 @@ public class IncrementalPass {
                     PassTally.Timer finishTimer = tally.timer();
                     return pool.withTransaction(conn -> jobs.finishIncremental(conn, changes, tally.users()))
                             .invoke(() -> finishTimer.end(PassTally.Phase.JOBS))
-                            .replaceWith(changes.entrySet().stream().filter(c -> c.getValue()[0] + c.getValue()[1] > 0)
-                                    .map(Map.Entry::getKey).toList());
+                            .replaceWith(List.copyOf(changes.keySet()));
                 })
                 .onTermination().invoke(() -> openJobs.removeAll(tally.jobIds()))
                 .map(kept -> {

@@ -117,7 +117,6 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
-    /** Opens the job rows of an incremental pass, one per segment: segment id → job id. */
     /**
      * Inserts the running job rows of an incremental pass for these segments (segment id → job id, in
      * the given order), in the transaction of the batch whose changes they count: a pass records a row
@@ -138,8 +137,8 @@ public class JobStore {
     }
 
     /**
-     * Closes the job rows of an incremental pass: rows that changed memberships are completed with
-     * their counts and the segment's member count; rows that changed nothing are dropped.
+     * Completes the job rows of an incremental pass with their counts and the segment's member count
+     * (a pass has rows only for the segments it changed).
      *
      * @param changes job id → {added, removed}
      */
@@ -148,11 +147,7 @@ public class JobStore {
         Long[] added = changes.values().stream().map(c -> c[0]).toArray(Long[]::new);
         Long[] removed = changes.values().stream().map(c -> c[1]).toArray(Long[]::new);
         return db.preparedQuery("""
-                        DELETE FROM segment_compute_job j USING unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(id, a, r)
-                        WHERE j.id = x.id AND x.a + x.r = 0""")
-                .execute(Tuple.of(ids, added, removed))
-                .chain(() -> db.preparedQuery("""
-                        WITH x AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(id, a, r) WHERE a + r > 0),
+                        WITH x AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(id, a, r)),
                         counts AS (
                             SELECT st.segment_id, sum(st.member_count)::bigint AS n FROM segment_member_stats st
                             WHERE st.segment_id IN (SELECT segment_id FROM segment_compute_job WHERE id IN (SELECT id FROM x))
@@ -161,7 +156,7 @@ public class JobStore {
                                users_evaluated = $4, added_count = x.a, removed_count = x.r,
                                member_count = coalesce((SELECT n FROM counts c WHERE c.segment_id = j.segment_id), 0)
                         FROM x WHERE j.id = x.id""")
-                        .execute(Tuple.of(ids, added, removed, users)))
+                .execute(Tuple.of(ids, added, removed, users))
                 .replaceWithVoid();
     }
 
