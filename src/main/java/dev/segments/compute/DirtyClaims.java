@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * The SQL by which the dirty-user pass ({@link IncrementalPass}) takes its users: claims of dirty
- * flags, slice by slice in ascending id order, and the lookups of the claimed users' segment sets.
+ * flags, slice by slice in ascending id order, each returning what the pass evaluates.
  */
 final class DirtyClaims {
 
@@ -51,23 +51,14 @@ final class DirtyClaims {
                 FROM (SELECT user_id FROM dirty_user ORDER BY user_id LIMIT $1) first) numbered
             GROUP BY slice ORDER BY slice""";
 
-    /** The segment sets of these users, in their order (null: no open membership). */
-    static Uni<List<Long[]>> segmentSets(SqlConnection reader, List<DirtyUser> users) {
-        return reader.preparedQuery("""
-                        SELECT (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = u.id)
-                        FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n) ORDER BY u.n""")
-                .execute(Tuple.of((Object) users.stream().map(DirtyUser::id).toArray(Long[]::new)))
-                .map(rows -> {
-                    List<Long[]> sets = new ArrayList<>(rows.size());
-                    rows.forEach(row -> sets.add(row.getArrayOfLongs(0)));
-                    return sets;
-                });
-    }
-
     /**
      * Claims up to $3 dirty users with ids above $1 and up to $2 by deleting their flags, skipping
      * flags another transaction holds, and returns their attributes: the flag's copy (V16), or the
-     * snapshot's when the flag has none (null once the user is deleted).
+     * snapshot's when the flag has none (null once the user is deleted); and their segment sets: the
+     * flag's copy while its epoch is current (V17), or else the user's {@code user_segment_set} row
+     * (null: no open membership). Reading the epoch here, after the batch took its segments' locks,
+     * is enough: no full compute of those segments, nor any segment's deletion, can commit before the
+     * batch does.
      * The flags stay locked by this transaction until it ends, so no event for these users commits in
      * between (its marking statement waits for the lock and, once this transaction commits, finds no
      * flag and inserts a new one: a user changed meanwhile stays dirty).
@@ -84,10 +75,12 @@ final class DirtyClaims {
                 DELETE FROM dirty_user WHERE ctid = ANY(ARRAY(
                     SELECT ctid FROM dirty_user WHERE user_id > $1 AND user_id <= $2 ORDER BY user_id LIMIT $3
                     FOR UPDATE SKIP LOCKED))
-                RETURNING user_id, attributes)
+                RETURNING user_id, attributes, segment_ids, set_epoch)
             SELECT c.user_id,
                    coalesce(c.attributes,
-                            (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id))
+                            (SELECT s.attributes::text FROM user_attribute_snapshot s WHERE s.user_id = c.user_id)),
+                   CASE WHEN c.set_epoch = (SELECT e.epoch FROM segment_set_epoch e) THEN c.segment_ids
+                        ELSE (SELECT us.segment_ids FROM user_segment_set us WHERE us.user_id = c.user_id) END
             FROM claimed c""";
 
     private static Uni<List<DirtyUser>> claimSlice(SqlConnection conn, long after, long upTo) {
@@ -96,14 +89,14 @@ final class DirtyClaims {
                 .map(rows -> {
                     List<DirtyUser> users = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        users.add(new DirtyUser(row.getLong(0), row.getString(1)));
+                        users.add(new DirtyUser(row.getLong(0), row.getString(1), row.getArrayOfLongs(2)));
                     }
                     users.sort(Comparator.comparingLong(DirtyUser::id));
                     return users;
                 });
     }
 
-    /** A claimed user and their attributes document (null once deleted). */
-    record DirtyUser(long id, String attributes) {
+    /** A claimed user, their attributes document (null once deleted) and their segment set (null: none). */
+    record DirtyUser(long id, String attributes, Long[] segmentIds) {
     }
 }

@@ -29,9 +29,9 @@ import org.jboss.logging.Logger;
  * The dirty-user pass: re-evaluates users whose attributes changed against every segment, batch by
  * batch, with the same in-memory evaluator as the real-time path. Per batch, besides the locks: claims
  * in slices ({@link DirtyClaims}), each of which takes the users' flags with
- * {@code FOR UPDATE SKIP LOCKED} (so two instances never process the same user) and returns the copy
- * of their attributes the flags carry (V16) with their segment sets, and is evaluated on the worker
- * pool while the next slice is claimed; then the job rows of the segments the batch is the first to
+ * {@code FOR UPDATE SKIP LOCKED} (so two instances never process the same user) and returns the
+ * copies of their attributes (V16) and segment sets (V17) the flags carry, and is evaluated on the
+ * worker pool while the next slice is claimed; then the job rows of the segments the batch is the first to
  * change, and one statement for the writes. A pass that changes nothing records no job row.
  * Phase times of each pass are logged at debug level.
  */
@@ -41,6 +41,15 @@ public class IncrementalPass {
     private static final Logger LOG = Logger.getLogger(IncrementalPass.class);
 
     private static final int MAX_BATCHES_PER_PASS = 2_000;
+
+    /**
+     * For a batch that changed no membership: its commit only deletes flags, so it need not wait for
+     * the disk. Lost in a crash, it is as if it never ran: the flags come back (with everything else
+     * the transaction did, atomically) and the next pass re-checks those users. Nothing of it was
+     * visible outside in the meantime but the flags' absence. A batch that writes memberships commits
+     * durably, as everything else does: its history may be read and exported at once.
+     */
+    private static final String COMMIT_WITHOUT_WAITING = "SET LOCAL synchronous_commit = off";
 
     private final Pool pool;
     private final CatalogCache catalogs;
@@ -107,15 +116,12 @@ public class IncrementalPass {
         }
         // a batch that claimed fewer users than it could found no more flags free (more may be set meanwhile:
         // the next pass takes them)
-        // The reader (for segment sets) is taken before the batch's transaction begins: holding the batch's
-        // locks while waiting for a pooled connection could wait forever on events that hold the rest of
-        // the pool while they wait for those locks.
-        return pool.withConnection(reader -> pool.withTransaction(conn -> processBatch(conn, reader, tally)))
+        return pool.withTransaction(conn -> processBatch(conn, tally))
                 .chain(claimed -> claimed < config.incremental().batchSize()
                         ? Uni.createFrom().voidItem() : nextBatch(tally, batch + 1));
     }
 
-    private Uni<Integer> processBatch(SqlConnection conn, SqlConnection reader, PassTally tally) {
+    private Uni<Integer> processBatch(SqlConnection conn, PassTally tally) {
         PassTally.Timer timer = tally.timer();
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
@@ -124,12 +130,12 @@ public class IncrementalPass {
                             .filter(s -> tally.segments.contains(s.id())).toList();
                     return Locks.segmentsShared(conn, segments.stream().map(CatalogSegment::id).toList())
                             .invoke(() -> timer.end(PassTally.Phase.LOCKS))
-                            .chain(() -> claimAndEvaluate(conn, reader, segments, tally, timer))
+                            .chain(() -> claimAndEvaluate(conn, segments, tally, timer))
                             .chain(batch -> {
                                 timer.end(PassTally.Phase.CLAIM_AND_EVALUATE);
                                 if (batch.transitions().isEmpty()) {
                                     tally.add(batch.users(), List.of());
-                                    return Uni.createFrom().item(batch.users());
+                                    return conn.query(COMMIT_WITHOUT_WAITING).execute().replaceWith(batch.users());
                                 }
                                 return startJobs(conn, tally, batch.transitions())
                                         .invoke(() -> timer.end(PassTally.Phase.JOBS))
@@ -176,21 +182,17 @@ public class IncrementalPass {
 
     /**
      * Claims a batch of dirty users slice by slice, in ascending id order, and evaluates each slice on
-     * the worker pool as soon as it and its users' segment sets have arrived, while the database claims
-     * the next one.
-     * <p>
-     * The segment sets are read on {@code reader}, a second connection outside the batch's transaction,
-     * once the slice is claimed, so that a second backend looks them up while the first claims: two of
-     * the pass's three streams of work (claiming, looking up, evaluating) no longer queue on one backend. Reading
-     * them outside the transaction gives the same sets as inside it: from the claim until the batch
-     * commits, nothing can change a claimed user's open memberships. An event marks its users before
-     * it writes anything and waits for the claimed flag; so does a user's deletion; a full compute of a
-     * segment waits for the segment lock this batch holds shared; another pass skips the flag. Only a
-     * segment created after the pass started can gain the user meanwhile, and the pass neither
-     * evaluates nor writes that segment (writes are deltas of the pass's own segments).
+     * the worker pool as soon as it has arrived, while the database claims the next one. A slice
+     * brings each user's attributes and segment set, copied on the flags (V16, V17) or read by the
+     * claim itself; from the claim until the batch commits nothing can change a claimed user's open
+     * memberships: an event marks its users before it writes anything and waits for the claimed flag;
+     * so does a user's deletion; a full compute of a segment waits for the segment lock this batch
+     * holds shared; another pass skips the flag. Only a segment created after the pass started can
+     * gain the user meanwhile, and the pass neither evaluates nor writes that segment (writes are
+     * deltas of the pass's own segments).
      */
-    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, SqlConnection reader, List<CatalogSegment> segments,
-            PassTally tally, PassTally.Timer timer) {
+    private Uni<Claimed> claimAndEvaluate(SqlConnection conn, List<CatalogSegment> segments, PassTally tally,
+            PassTally.Timer timer) {
         UsedAttributes parser = new UsedAttributes(segments);
         Instant now = Instant.now();
         List<CompletableFuture<List<UserTransition>>> evaluations = new ArrayList<>();
@@ -199,10 +201,9 @@ public class IncrementalPass {
         return DirtyClaims.claim(conn, config.incremental().batchSize(), slice -> {
             users[0] += slice.size();
             timer.claimArrived();
-            evaluations.add(DirtyClaims.segmentSets(reader, slice)
-                    .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(sets -> tally.evaluating(() -> evaluate(slice, sets, segments, parser, now)))
-                    .subscribeAsCompletionStage());
+            evaluations.add(CompletableFuture.supplyAsync(
+                    () -> tally.evaluating(() -> evaluate(slice, segments, parser, now)),
+                    Infrastructure.getDefaultWorkerPool()));
         }).chain(() -> Uni.createFrom().completionStage(CompletableFuture.allOf(evaluations.toArray(CompletableFuture[]::new))))
                 .map(done -> {
                     List<UserTransition> transitions = new ArrayList<>();
@@ -211,12 +212,11 @@ public class IncrementalPass {
                 });
     }
 
-    private static List<UserTransition> evaluate(List<DirtyClaims.DirtyUser> part, List<Long[]> sets, List<CatalogSegment> segments,
+    private static List<UserTransition> evaluate(List<DirtyClaims.DirtyUser> part, List<CatalogSegment> segments,
             UsedAttributes parser, Instant now) {
         List<UserTransition> changes = new ArrayList<>();
-        for (int i = 0; i < part.size(); i++) {
-            DirtyClaims.DirtyUser user = part.get(i);
-            Set<Long> open = MembershipStore.segmentSet(sets.get(i));
+        for (DirtyClaims.DirtyUser user : part) {
+            Set<Long> open = MembershipStore.segmentSet(user.segmentIds());
             List<Transition> transitions = user.attributes() == null
                     ? leaveAll(open, segments) // the user was deleted: no segment keeps them
                     : MembershipEvaluator.evaluate(parser.parse(user.attributes()), segments, open, now);

@@ -1,5 +1,6 @@
 package dev.segments.compute;
 
+import dev.segments.membership.MembershipStore;
 import dev.segments.rule.Rule;
 import dev.segments.rule.SqlCompiler;
 import dev.segments.rule.SqlParams;
@@ -106,11 +107,14 @@ public final class MembershipDiff {
 
     static Uni<DiffCounts> apply(SqlClient db, long segmentId, Rule rule, long jobId, Instant now) {
         Statement statement = statement(segmentId, rule, jobId, now);
-        return db.preparedQuery(statement.sql()).execute(statement.args()).map(rows -> {
+        return db.preparedQuery(statement.sql()).execute(statement.args()).chain(rows -> {
             Row row = rows.iterator().next();
             long added = row.getLong(0);
             long removed = row.getLong(1);
-            return new DiffCounts(null, added, removed, row.getLong(2) + added - removed);
+            DiffCounts counts = new DiffCounts(null, added, removed, row.getLong(2) + added - removed);
+            // segment sets written without the users' dirty flags: their copies on the flags are stale (V17)
+            return added + removed == 0 ? Uni.createFrom().item(counts)
+                    : MembershipStore.bumpSetEpoch(db).replaceWith(counts);
         });
     }
 }

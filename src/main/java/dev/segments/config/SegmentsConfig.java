@@ -64,8 +64,11 @@ public interface SegmentsConfig {
         @WithDefault("30s")
         String every();
 
-        /** Users claimed per transaction by the dirty-user pass. */
-        @WithDefault("5000")
+        /**
+         * Users claimed per transaction by the dirty-user pass. An event for a claimed user waits for
+         * the batch to commit (about 100–150 ms for 10,000 users on two cores).
+         */
+        @WithDefault("10000")
         int batchSize();
 
     }

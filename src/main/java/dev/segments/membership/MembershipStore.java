@@ -23,13 +23,42 @@ public class MembershipStore {
      * catalog's segments, which never include it.
      */
     public Uni<Map<Long, Set<Long>>> openSegments(SqlClient db, Long[] userIds) {
-        return db.preparedQuery("SELECT user_id, segment_ids FROM user_segment_set WHERE user_id = ANY($1::bigint[])")
+        return openSegmentsWithEpoch(db, userIds).map(OpenSegments::sets);
+    }
+
+    /**
+     * {@link #openSegments}, read in one statement with the segment-set epoch (V17) they are current
+     * for: the stamp of the copies an event leaves on its users' dirty flags.
+     */
+    public Uni<OpenSegments> openSegmentsWithEpoch(SqlClient db, Long[] userIds) {
+        return db.preparedQuery("""
+                        SELECT e.epoch, us.user_id, us.segment_ids FROM segment_set_epoch e
+                        LEFT JOIN user_segment_set us ON us.user_id = ANY($1::bigint[])""")
                 .execute(Tuple.of((Object) userIds))
                 .map(rows -> {
                     Map<Long, Set<Long>> open = new HashMap<>();
-                    rows.forEach(row -> open.put(row.getLong(0), segmentSet(row.getArrayOfLongs(1))));
-                    return open;
+                    long epoch = 0;
+                    for (Row row : rows) {
+                        epoch = row.getLong(0);
+                        if (row.getValue(1) != null) {
+                            open.put(row.getLong(1), segmentSet(row.getArrayOfLongs(2)));
+                        }
+                    }
+                    return new OpenSegments(epoch, open);
                 });
+    }
+
+    /** Users' open segments, current as of segment-set epoch {@code epoch}. */
+    public record OpenSegments(long epoch, Map<Long, Set<Long>> sets) {
+    }
+
+    /**
+     * Invalidates every segment-set copy on a dirty flag (V17): run by each writer of segment sets that
+     * does not hold the flags of the users it writes (a full compute, a segment's deletion), in the
+     * transaction that writes, once its writes are done.
+     */
+    public static Uni<Void> bumpSetEpoch(SqlClient db) {
+        return db.query("UPDATE segment_set_epoch SET epoch = epoch + 1").execute().replaceWithVoid();
     }
 
     /** A {@code segment_ids} array as a mutable set (empty for null; a stray non-positive id is ignored, see V13). */

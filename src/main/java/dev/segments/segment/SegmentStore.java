@@ -3,6 +3,7 @@ package dev.segments.segment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segments.membership.MembershipStore;
 import dev.segments.problem.ProblemException;
 import dev.segments.rule.Rule;
 import dev.segments.rule.RuleParser;
@@ -139,7 +140,8 @@ public class SegmentStore {
 
     /**
      * Deletes a segment with its memberships (their event log stays: it is history) and removes it
-     * from its members' segment sets, locking those rows in user order like every writer (V13).
+     * from its members' segment sets, locking those rows in user order like every writer (V13), which
+     * makes the sets' copies on dirty flags stale (V17).
      */
     public Uni<Void> delete(SqlClient db, long id) {
         return db.preparedQuery("DELETE FROM segment_membership WHERE segment_id = $1").execute(Tuple.of(id))
@@ -147,6 +149,7 @@ public class SegmentStore {
                         UPDATE user_segment_set us SET segment_ids = array_remove(us.segment_ids, $1)
                         FROM (SELECT user_id FROM user_segment_set WHERE $1 = ANY (segment_ids) ORDER BY user_id FOR UPDATE) x
                         WHERE us.user_id = x.user_id""").execute(Tuple.of(id)))
+                .chain(() -> MembershipStore.bumpSetEpoch(db))
                 .chain(() -> db.preparedQuery("DELETE FROM segment WHERE id = $1").execute(Tuple.of(id)))
                 .replaceWithVoid();
     }

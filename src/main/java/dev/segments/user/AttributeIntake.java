@@ -27,6 +27,8 @@ import java.util.TreeSet;
  * too). A batch is applied in one transaction: the users' snapshots are locked, merged change by
  * change, evaluated in memory against the segments that use the changed attributes (every segment
  * for a user seen for the first time), and the joins and leaves are written before it commits.
+ * The users' dirty flags, taken first, get copies of their attributes (by trigger, V16) and of their
+ * segment sets (V17), so the dirty-user pass that re-checks them reads nothing else.
  */
 @ApplicationScoped
 public class AttributeIntake {
@@ -58,8 +60,9 @@ public class AttributeIntake {
         Set<Long> segmentIds = new HashSet<>();
         batch.toEvaluate.values().forEach(list -> list.forEach(s -> segmentIds.add(s.id())));
         return Locks.segmentsShared(conn, segmentIds)
-                .chain(() -> memberships.openSegments(conn, users))
-                .chain(open -> {
+                .chain(() -> memberships.openSegmentsWithEpoch(conn, users))
+                .chain(read -> {
+                    Map<Long, Set<Long>> open = read.sets();
                     Instant now = Instant.now();
                     List<MembershipChange> written = new ArrayList<>();
                     Map<Long, Set<Long>> segments = new HashMap<>();
@@ -77,6 +80,7 @@ public class AttributeIntake {
                     IntakeResult result = new IntakeResult(processed, joined, written.size() - joined, attributes, segments);
                     return snapshots.save(conn, batch.snapshots.values())
                             .chain(() -> memberships.write(conn, written))
+                            .chain(() -> snapshots.copySegmentSets(conn, read.epoch(), segments))
                             .replaceWith(result);
                 });
     }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /** SQL for attribute snapshots and dirty flags. */
 @ApplicationScoped
@@ -33,6 +34,27 @@ public class SnapshotStore {
                 SELECT u, nextval('dirty_user_seq') FROM unnest($1::bigint[]) AS u
                 ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now()""")
                 .execute(Tuple.of((Object) sortedUserIds)).replaceWithVoid();
+    }
+
+    /**
+     * Leaves on the dirty flags of these users (which this transaction holds: it marked them) a copy of
+     * their segment sets as they are after this transaction's writes, stamped with the segment-set
+     * epoch of the read they were computed from (V17): the dirty-user pass uses a copy only while the
+     * epoch is unchanged, that is while no full compute or segment deletion has written sets since.
+     */
+    public Uni<Void> copySegmentSets(SqlClient db, long epoch, Map<Long, Set<Long>> sets) {
+        Long[] ids = sets.keySet().toArray(Long[]::new);
+        String[] copies = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            StringJoiner copy = new StringJoiner(",", "{", "}");
+            sets.get(ids[i]).forEach(id -> copy.add(Long.toString(id)));
+            copies[i] = copy.toString();
+        }
+        return db.preparedQuery("""
+                UPDATE dirty_user d SET segment_ids = x.s::bigint[], set_epoch = $3
+                FROM unnest($1::bigint[], $2::text[]) AS x(u, s)
+                WHERE d.user_id = ANY ($1::bigint[]) AND d.user_id = x.u""")
+                .execute(Tuple.of(ids, copies, epoch)).replaceWithVoid();
     }
 
     /** Creates empty snapshots for users seen for the first time; answers which users were new. */
