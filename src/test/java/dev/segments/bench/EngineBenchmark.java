@@ -48,7 +48,7 @@ class EngineBenchmark {
         }
         if (BenchOnly.selected(BenchOnly.INCREMENTAL)) { // rows #1, #3, #3b in rounds, data reusable (-Dbench.data-dir)
             String only = new EngineBench(pool, new BenchClient(base, json), json, settings, target)
-                    .runIncrementalOnly(Integer.getInteger("bench.rounds", 3));
+                    .runIncrementalOnly(Integer.getInteger("bench.warmup-rounds", 2), Integer.getInteger("bench.rounds", 3));
             Files.writeString(target.resolve("benchmark-incremental.md"), only);
             System.out.println(only);
             return;

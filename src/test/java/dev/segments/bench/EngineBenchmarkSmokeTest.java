@@ -42,7 +42,7 @@ class EngineBenchmarkSmokeTest {
         String incrementalOnly;
         try {
             f = bench.run();
-            incrementalOnly = bench.runIncrementalOnly(1); // -Dbench.only=incremental, on the data just generated
+            incrementalOnly = bench.runIncrementalOnly(1, 1); // -Dbench.only=incremental, on the data just generated
         } finally {
             bench.removeData();
         }
