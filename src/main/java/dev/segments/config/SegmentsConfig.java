@@ -43,6 +43,42 @@ public interface SegmentsConfig {
     /** How app instances sharing the database learn that one of them stopped. */
     Instances instances();
 
+    /** Attribute intake from every source: idempotency keys. */
+    Intake intake();
+
+    /** Data sources other than the REST API. */
+    Sources sources();
+
+    interface Intake {
+        /**
+         * How long an applied event's idempotency key (an explicit {@code event_id}, a Segment
+         * {@code messageId}, a Kafka record's position) is remembered: a redelivery within it changes nothing.
+         */
+        @WithDefault("7d")
+        Duration dedupeWindow();
+
+        /** How often keys older than the window are deleted ({@code off} to never delete). */
+        @WithDefault("1h")
+        String dedupeCleanupEvery();
+    }
+
+    interface Sources {
+        /** {@code POST /api/v1/sources/segment}, for Segment's and RudderStack's webhook destinations. */
+        Segment segment();
+
+        interface Segment {
+            /**
+             * When set, every call must carry {@code X-Signature}: the hex HMAC-SHA1 of the body with this
+             * secret, as Segment's webhook destinations sign with their "shared secret".
+             */
+            Optional<String> sharedSecret();
+
+            /** {@code identify} calls with only an {@code anonymousId}: {@code ignore} (counted) or {@code use} it as the user id. */
+            @WithDefault("ignore")
+            dev.segments.source.SegmentCalls.AnonymousIds anonymousIds();
+        }
+    }
+
     interface Instances {
         /** How often this instance reports that it is alive and looks for compute jobs of instances that stopped. */
         @WithDefault("10s")

@@ -11,15 +11,15 @@ import java.util.Map;
  * anywhere (PostgreSQL cannot store it), numbers that are finite doubles (rules compare numbers as
  * IEEE-754 doubles), and values nested at most 32 levels deep.
  */
-final class AttributeValidator {
+public final class AttributeValidator {
 
-    static final int MAX_NAME_LENGTH = 256;
+    public static final int MAX_NAME_LENGTH = 256;
     private static final int MAX_DEPTH = 32;
 
     private AttributeValidator() {
     }
 
-    static void check(JsonNode attributes, String pointer, List<FieldError> errors) {
+    public static void check(JsonNode attributes, String pointer, List<FieldError> errors) {
         if (attributes == null || !attributes.isObject()) {
             errors.add(new FieldError(pointer, "must be a JSON object of attributes"));
             return;
@@ -65,7 +65,7 @@ final class AttributeValidator {
         return Double.isFinite(value) && (value != 0 || number.decimalValue().signum() == 0);
     }
 
-    static String escape(String token) {
+    public static String escape(String token) {
         return token.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -24,13 +24,13 @@ public final class ChangeRequests {
     private ChangeRequests() {
     }
 
-    /** The body of {@code PUT} or {@code PATCH /api/v1/users/{id}/attributes}. */
-    public static AttributeChange single(long userId, JsonNode body, boolean replace) {
+    /** The body of {@code PUT} or {@code PATCH /api/v1/users/{id}/attributes}, for a checked user id. */
+    public static AttributeChange single(String userId, JsonNode body, boolean replace) {
         List<FieldError> errors = new ArrayList<>();
         AttributeValidator.check(body, "", errors);
         failIfAny(errors);
         String eventId = (replace ? "put:" : "patch:") + UUID.randomUUID();
-        return new AttributeChange(userId, (ObjectNode) body, micros(Instant.now()), replace, eventId);
+        return new AttributeChange(userId, (ObjectNode) body, micros(Instant.now()), replace, eventId, false);
     }
 
     /** The body of {@code POST /api/v1/events}: 1 to {@code max} attribute_changed events. */
@@ -52,7 +52,12 @@ public final class ChangeRequests {
         return changes;
     }
 
-    private static AttributeChange event(JsonNode event, String at, long now, List<FieldError> errors) {
+    /**
+     * One event of the {@code POST /api/v1/events} shape at {@code at}; {@code now} is its time when it has
+     * no {@code occurred_at}. Adds every problem to {@code errors} and answers null when there is one. An
+     * explicit {@code event_id} is an idempotency key: the same event id for the same user is applied once.
+     */
+    public static AttributeChange event(JsonNode event, String at, long now, List<FieldError> errors) {
         if (!event.isObject()) {
             errors.add(new FieldError(at, "an event must be an object with user_id, attributes and occurred_at"));
             return null;
@@ -63,45 +68,41 @@ public final class ChangeRequests {
                 errors.add(new FieldError(at + "/" + AttributeValidator.escape(field), "unknown field"));
             }
         });
-        long userId = userId(event.get("user_id"), at + "/user_id", errors);
+        String userId = UserIds.fromJson(event.get("user_id"), at + "/user_id", errors);
         AttributeValidator.check(event.get("attributes"), at + "/attributes", errors);
-        long occurredAt = occurredAt(event.get("occurred_at"), at + "/occurred_at", now, errors);
+        long occurredAt = occurredAt(event.get("occurred_at"), at + "/occurred_at", "occurred_at", now, errors);
         String eventId = eventId(event.get("event_id"), at + "/event_id", errors);
         if (errors.size() > before) {
             return null;
         }
         return new AttributeChange(userId, (ObjectNode) event.get("attributes"), occurredAt, false,
-                eventId == null ? "event:" + UUID.randomUUID() : eventId);
+                eventId == null ? "event:" + UUID.randomUUID() : eventId, eventId != null);
     }
 
-    private static long userId(JsonNode node, String at, List<FieldError> errors) {
-        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 1) {
-            errors.add(new FieldError(at, "user_id must be a positive integer"));
-            return 0;
-        }
-        return node.longValue();
-    }
-
-    private static long occurredAt(JsonNode node, String at, long now, List<FieldError> errors) {
+    /**
+     * An event time (field {@code field}, e.g. {@code occurred_at}): an ISO-8601 time with an offset, at most
+     * an hour ahead of this server's clock; absent or null means {@code fallback}.
+     */
+    public static long occurredAt(JsonNode node, String at, String field, long fallback, List<FieldError> errors) {
         if (node == null || node.isNull()) {
-            return now;
+            return fallback;
         }
         try {
             if (!node.isTextual()) {
                 throw new DateTimeParseException("not a string", node.toString(), 0);
             }
             long time = micros(OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
-            if (time > now + MAX_FUTURE_SECONDS * 1_000_000) {
-                errors.add(new FieldError(at, "occurred_at is more than an hour in the future"));
+            if (time > micros(Instant.now()) + MAX_FUTURE_SECONDS * 1_000_000) {
+                errors.add(new FieldError(at, field + " is more than an hour in the future"));
             }
             return time;
         } catch (DateTimeParseException | ArithmeticException e) {
-            errors.add(new FieldError(at, "occurred_at must be an ISO-8601 time with an offset, e.g. 2026-11-23T10:15:30Z"));
-            return now;
+            errors.add(new FieldError(at, field + " must be an ISO-8601 time with an offset, e.g. 2026-11-23T10:15:30Z"));
+            return fallback;
         }
     }
 
-    private static String eventId(JsonNode node, String at, List<FieldError> errors) {
+    static String eventId(JsonNode node, String at, List<FieldError> errors) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -113,7 +114,7 @@ public final class ChangeRequests {
         return node.textValue();
     }
 
-    static long micros(Instant instant) {
+    public static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 

@@ -87,9 +87,11 @@ class EventApiTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "user_id missing    | {\"attributes\": {\"ev_bad\": 2}}                                   | /1/user_id",
-            "user_id negative   | {\"user_id\": -4, \"attributes\": {\"ev_bad\": 2}}                   | /1/user_id",
-            "user_id zero       | {\"user_id\": 0, \"attributes\": {\"ev_bad\": 2}}                    | /1/user_id",
-            "user_id string     | {\"user_id\": \"50201\", \"attributes\": {\"ev_bad\": 2}}            | /1/user_id",
+            "user_id empty      | {\"user_id\": \"\", \"attributes\": {\"ev_bad\": 2}}                 | /1/user_id",
+            "user_id control    | {\"user_id\": \"a\\u0007b\", \"attributes\": {\"ev_bad\": 2}}        | /1/user_id",
+            "user_id null       | {\"user_id\": null, \"attributes\": {\"ev_bad\": 2}}                 | /1/user_id",
+            "user_id object     | {\"user_id\": {\"id\": 1}, \"attributes\": {\"ev_bad\": 2}}          | /1/user_id",
+            "user_id boolean    | {\"user_id\": true, \"attributes\": {\"ev_bad\": 2}}                 | /1/user_id",
             "user_id fraction   | {\"user_id\": 50201.5, \"attributes\": {\"ev_bad\": 2}}              | /1/user_id",
             "attributes missing | {\"user_id\": 50201}                                               | /1/attributes",
             "attributes array   | {\"user_id\": 50201, \"attributes\": [1]}                          | /1/attributes",

@@ -21,7 +21,7 @@ class SnapshotMergeTest {
     }
 
     private static AttributeChange patch(String attributes, long at) throws Exception {
-        return new AttributeChange(1, json(attributes), at, false, "e");
+        return new AttributeChange("1", json(attributes), at, false, "e", false);
     }
 
     @Test
@@ -57,7 +57,7 @@ class SnapshotMergeTest {
     void shouldRemoveKeysMissingFromAReplacement() throws Exception {
         Snapshot snapshot = empty();
         SnapshotMerge.apply(snapshot, patch("{\"a\": 1, \"b\": 2}", 10));
-        Set<String> changed = SnapshotMerge.apply(snapshot, new AttributeChange(1, json("{\"a\": 1}"), 20, true, "e"));
+        Set<String> changed = SnapshotMerge.apply(snapshot, new AttributeChange("1", json("{\"a\": 1}"), 20, true, "e", false));
         assertEquals(json("{\"a\": 1}"), snapshot.attributes());
         assertEquals(Set.of("b"), changed);
     }

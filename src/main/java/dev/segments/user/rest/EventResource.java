@@ -29,6 +29,7 @@ public class EventResource {
     @POST
     public Uni<Map<String, Integer>> post(JsonNode body) {
         return intake.apply(ChangeRequests.events(body, config.limits().eventsPerRequest()))
-                .map(result -> Map.of("processed", result.processed(), "joined", result.joined(), "left", result.left()));
+                .map(result -> Map.of("processed", result.processed(), "duplicates", result.duplicates(),
+                        "joined", result.joined(), "left", result.left()));
     }
 }

@@ -5,6 +5,7 @@ import dev.segments.api.Params;
 import dev.segments.user.AttributeChange;
 import dev.segments.user.AttributeIntake;
 import dev.segments.user.ChangeRequests;
+import dev.segments.user.UserIds;
 import dev.segments.user.UserService;
 import dev.segments.user.UserService.UserView;
 import io.smallrye.mutiny.Uni;
@@ -39,14 +40,14 @@ public class UserResource {
     @Path("/attributes")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Map<String, Object>> replace(@PathParam("user_id") String userId, JsonNode body) {
-        return apply(ChangeRequests.single(Params.id(userId, "user_id"), body, true));
+        return apply(ChangeRequests.single(UserIds.fromPath(userId), body, true));
     }
 
     @PATCH
     @Path("/attributes")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Map<String, Object>> merge(@PathParam("user_id") String userId, JsonNode body) {
-        return apply(ChangeRequests.single(Params.id(userId, "user_id"), body, false));
+        return apply(ChangeRequests.single(UserIds.fromPath(userId), body, false));
     }
 
     @GET
