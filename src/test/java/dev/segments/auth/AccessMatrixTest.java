@@ -58,7 +58,8 @@ class AccessMatrixTest {
                 "POST /api/v1/segments/{id}/compute", "POST /api/v1/compute/full", "POST /api/v1/compute/incremental",
                 "PUT /api/v1/segments/{id}/alert-settings", "POST /api/v1/alerts/{id}/acknowledge",
                 "PUT /api/v1/users/{user_id}/attributes", "PATCH /api/v1/users/{user_id}/attributes", "POST /api/v1/events",
-                "POST /api/v1/users/import", "POST /api/v1/segments/{id}/exports", "POST /api/v1/exports/{id}/retry",
+                "POST /api/v1/users/import", "POST /api/v1/sources/segment", "POST /api/v1/segments/{id}/exports",
+                "POST /api/v1/exports/{id}/retry",
                 "PUT /api/v1/segments/{id}/subscriptions/{destination_id}",
                 "DELETE /api/v1/segments/{id}/subscriptions/{destination_id}");
         api(a, "DELETE /api/v1/users/{user_id}", "POST /api/v1/destinations", "DELETE /api/v1/destinations/{id}",
