@@ -11,13 +11,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQL for the {@code user_key} table: external user ids that are not plain numbers, and their internal
- * ids (see {@link UserIds} and the V18 migration). Numeric ids never reach the database here.
+ * ids (see {@link UserIds} and the V18 migration). Numeric ids never reach the database here. A mapping
+ * never changes once made (rows are never updated or deleted), so mappings read are kept in a bounded
+ * cache of this instance: repeat users of string-id customers cost no lookup.
  */
 @ApplicationScoped
 public class UserKeys {
+
+    /** Mappings kept per instance; the cache starts over when it is full (about 30 MB at this size). */
+    static final int CACHE_SIZE = 200_000;
+
+    private final Map<String, Long> internalIds = new ConcurrentHashMap<>();
+    private final Map<Long, String> externalIds = new ConcurrentHashMap<>();
 
     /**
      * The internal id of every external id, creating the missing mappings. Run outside the caller's
@@ -29,8 +38,11 @@ public class UserKeys {
         TreeSet<String> lookup = new TreeSet<>();
         for (String external : externalIds) {
             long numeric = UserIds.numeric(external);
+            Long cached = numeric > 0 ? null : internalIds.get(external);
             if (numeric > 0) {
                 ids.put(external, numeric);
+            } else if (cached != null) {
+                ids.put(external, cached);
             } else {
                 lookup.add(external);
             }
@@ -62,19 +74,33 @@ public class UserKeys {
         if (numeric > 0) {
             return Uni.createFrom().item(numeric);
         }
+        Long cached = internalIds.get(externalId);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
         Map<String, Long> found = new HashMap<>();
         return find(db, new String[] {externalId}, found).map(ignored -> found.get(externalId));
     }
 
-    private static Uni<Integer> find(SqlClient db, String[] externalIds, Map<String, Long> into) {
+    private Uni<Integer> find(SqlClient db, String[] externalIds, Map<String, Long> into) {
         return db.preparedQuery("SELECT external_id, id FROM user_key WHERE external_id = ANY ($1::text[])")
                 .execute(Tuple.of((Object) externalIds))
                 .map(rows -> {
                     for (Row row : rows) {
                         into.put(row.getString(0), row.getLong(1));
+                        remember(row.getString(0), row.getLong(1));
                     }
                     return rows.size();
                 });
+    }
+
+    private void remember(String external, long internal) {
+        if (internalIds.size() >= CACHE_SIZE || this.externalIds.size() >= CACHE_SIZE) {
+            internalIds.clear();
+            this.externalIds.clear();
+        }
+        internalIds.put(external, internal);
+        this.externalIds.put(internal, external);
     }
 
     /** The external id of every internal id given. */
@@ -82,8 +108,11 @@ public class UserKeys {
         Map<Long, String> ids = new HashMap<>();
         List<Long> lookup = new ArrayList<>();
         for (Long internal : internalIds) {
+            String cached = UserIds.readsAsNumber(internal) ? null : this.externalIds.get(internal);
             if (UserIds.readsAsNumber(internal)) {
                 ids.put(internal, Long.toString(internal));
+            } else if (cached != null) {
+                ids.put(internal, cached);
             } else {
                 lookup.add(internal);
             }
@@ -96,6 +125,7 @@ public class UserKeys {
                 .map(rows -> {
                     for (Row row : rows) {
                         ids.put(row.getLong(0), row.getString(1));
+                        remember(row.getString(1), row.getLong(0));
                     }
                     return ids;
                 });

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.segments.testing.PostgresResource;
 import dev.segments.testing.Sql;
+import dev.segments.user.AppliedEvents;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.time.Duration;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -36,6 +39,12 @@ class StringUserIdIntakeTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    AppliedEvents applied;
+
+    @Inject
+    Pool pool;
 
     @Test
     void shouldTakeAStringUserIdThroughPutPatchAndEvents() throws Exception {
@@ -96,6 +105,22 @@ class StringUserIdIntakeTest {
                 + " {\"user_id\": \"sid-dup\", \"attributes\": {\"sid_tier\": \"silver\"}}]")
                 .statusCode(200).body("duplicates", equalTo(0)).body("joined", equalTo(1)).body("left", equalTo(1));
         assertEquals(2, count("SELECT count(*) FROM applied_event WHERE event_id = 'e-1'"));
+    }
+
+    @Test
+    void shouldApplyAKeyAgainOnceItIsOlderThanTheWindowAndForgotten() throws Exception {
+        events("[{\"user_id\": \"sid-old\", \"event_id\": \"e-old\", \"attributes\": {\"sid_v\": 1}}]").statusCode(200);
+        Sql.execute(dataSource, "UPDATE applied_event SET applied_at = now() - interval '8 days' WHERE event_id = 'e-old'");
+        events("[{\"user_id\": \"sid-kept\", \"event_id\": \"e-kept\", \"attributes\": {\"sid_v\": 1}}]").statusCode(200);
+
+        int forgotten = applied.forgetOlderThan(pool, Duration.ofDays(7)).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(true, forgotten >= 1);
+        assertEquals(0, count("SELECT count(*) FROM applied_event WHERE event_id = 'e-old'"));
+        events("[{\"user_id\": \"sid-old\", \"event_id\": \"e-old\", \"attributes\": {\"sid_v\": 2}}]")
+                .statusCode(200).body("duplicates", equalTo(0));
+        events("[{\"user_id\": \"sid-kept\", \"event_id\": \"e-kept\", \"attributes\": {\"sid_v\": 2}}]")
+                .statusCode(200).body("duplicates", equalTo(1));
     }
 
     @Test
