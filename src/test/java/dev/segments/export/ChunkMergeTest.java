@@ -32,7 +32,7 @@ class ChunkMergeTest {
         long[] seen = new long[2];
         Target target = new Target();
         ChunkMerge.Difference difference = new ChunkMerge().run(new Members(100_000), new Baseline(100_000), null,
-                (userId, entered) -> {
+                (userId, externalId, entered) -> {
                     assertTrue(userId > last[0], "changes in user-id order");
                     assertEquals(isMember(userId), entered, "user " + userId);
                     assertTrue(isMember(userId) != inBaseline(userId), "user " + userId + " changed");
@@ -91,7 +91,7 @@ class ChunkMergeTest {
         int[] count = {0};
         long[] peak = {0};
         long before = usedAfterGc();
-        new ChunkMerge().run(new Members(members), new Baseline(members), (userId, addedAt) -> {
+        new ChunkMerge().run(new Members(members), new Baseline(members), (userId, externalId, addedAt) -> {
             if (keepIds) {
                 if (count[0] == kept[0].length) {
                     kept[0] = Arrays.copyOf(kept[0], count[0] * 2);
