@@ -77,7 +77,7 @@ class UserApiTest {
         putAttributes(40_021, "{\"ua_get_vip\": true, \"ua_get_tags\": [\"a\", \"b\"]}").statusCode(200);
 
         var user = given().get("/api/v1/users/40021").then().statusCode(200)
-                .body("user_id", equalTo(40_021))
+                .body("user_id", equalTo("40021"))
                 .body("attributes", equalTo(Map.of("ua_get_vip", true, "ua_get_tags", List.of("a", "b"))))
                 .body("updated_at", notNullValue())
                 .extract().jsonPath();
@@ -99,7 +99,8 @@ class UserApiTest {
 
     @Test
     void shouldRejectABadUserId() {
-        given().get("/api/v1/users/abc").then().statusCode(400).body("errors.pointer", contains("/user_id"));
+        given().get("/api/v1/users/" + "x".repeat(256)).then().statusCode(400).body("errors.pointer", contains("/user_id"));
+        given().get("/api/v1/users/abc").then().statusCode(404);
         putAttributes(0, "{}").statusCode(400).body("errors.pointer", contains("/user_id"));
     }
 

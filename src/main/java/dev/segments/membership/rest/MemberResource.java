@@ -6,6 +6,7 @@ import dev.segments.membership.MembershipStore;
 import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentStore;
 import dev.segments.user.UserIdText;
+import dev.segments.user.UserIds;
 import dev.segments.user.UserKeys;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -69,6 +70,11 @@ public class MemberResource {
     private Uni<Long> cursor(SqlClient db, String after) {
         if (after == null || after.isEmpty() || after.equals("0")) {
             return Uni.createFrom().item(0L);
+        }
+        try {
+            UserIds.fromPath(after);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(ProblemException.badRequest("/after", "after must be a user id: " + e.getMessage()));
         }
         return keys.find(db, after).map(key -> {
             if (key == null) {

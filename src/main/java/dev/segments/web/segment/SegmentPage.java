@@ -148,7 +148,7 @@ public class SegmentPage {
     @Path("/{id}/member")
     public Uni<Response> member(@PathParam("id") String rawId, @QueryParam("user") String user) {
         String userId = user == null ? "" : user;
-        return withId(rawId, id -> userId.isEmpty() || userId.length() > 4 * UserIds.MAX_LENGTH
+        return withId(rawId, id -> !valid(userId)
                 ? Uni.createFrom().item(ok(Templates.membership(userId, false, null)))
                 : parts.membership(id, userId).map(member -> ok(Templates.membership(userId, member != null,
                         member == null ? null : member.orElse(null)))));
@@ -194,6 +194,16 @@ public class SegmentPage {
     private static Uni<Response> withId(String rawId, java.util.function.Function<Long, Uni<Response>> answer) {
         Long id = id(rawId);
         return id == null ? Uni.createFrom().item(notFound(rawId)) : answer.apply(id);
+    }
+
+    /** Whether the text is a user id (one that some user could have). */
+    static boolean valid(String userId) {
+        try {
+            UserIds.fromPath(userId);
+            return true;
+        } catch (ProblemException e) {
+            return false;
+        }
     }
 
     /** A positive id, or null when the text is not one. */
