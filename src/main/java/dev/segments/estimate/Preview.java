@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What saving new rules for a segment would change, counted exactly and saved nowhere: the users who
- * would join and leave, the current and the new member count, and the first user ids of each side.
+ * would join and leave, the current and the new member count, and the first user ids (external) of each side.
  */
 public record Preview(long segmentId, long addedCount, long removedCount, long currentMemberCount, long memberCount,
-        List<Long> addedSample, List<Long> removedSample, double elapsedMs) {
+        List<String> addedSample, List<String> removedSample, double elapsedMs) {
 }

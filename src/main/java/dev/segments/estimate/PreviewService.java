@@ -5,11 +5,13 @@ import dev.segments.config.SegmentsConfig;
 import dev.segments.rule.Rule;
 import dev.segments.segment.SegmentService;
 import dev.segments.segment.SegmentStore;
+import dev.segments.user.UserKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,12 +30,14 @@ public class PreviewService {
     private final SegmentStore segments;
     private final SegmentService service;
     private final SegmentsConfig.Estimate config;
+    private final UserKeys keys;
 
-    public PreviewService(Pool pool, SegmentStore segments, SegmentService service, SegmentsConfig config) {
+    public PreviewService(Pool pool, SegmentStore segments, SegmentService service, SegmentsConfig config, UserKeys keys) {
         this.pool = pool;
         this.segments = segments;
         this.service = service;
         this.config = config.estimate();
+        this.keys = keys;
     }
 
     public Uni<Preview> preview(long segmentId, Rule rule) {
@@ -44,14 +48,18 @@ public class PreviewService {
                 .chain(() -> segments.requireExists(conn, segmentId))
                 .chain(() -> service.checkReferences(conn, segmentId, rule))
                 .chain(() -> conn.preparedQuery(statement.sql()).execute(statement.args()))
-                .map(rows -> {
+                .chain(rows -> {
                     Row row = rows.iterator().next();
                     long added = row.getLong(0);
                     long removed = row.getLong(1);
                     long current = row.getLong(2);
-                    return new Preview(segmentId, added, removed, current, current + added - removed,
-                            ids(row.getArrayOfLongs(3)), ids(row.getArrayOfLongs(4)),
-                            Math.round((System.nanoTime() - start) / 1e4) / 100.0);
+                    List<Long> joining = ids(row.getArrayOfLongs(3));
+                    List<Long> leaving = ids(row.getArrayOfLongs(4));
+                    List<Long> both = new ArrayList<>(joining);
+                    both.addAll(leaving);
+                    return keys.externalIds(conn, both).map(external -> new Preview(segmentId, added, removed, current,
+                            current + added - removed, joining.stream().map(external::get).toList(),
+                            leaving.stream().map(external::get).toList(), Math.round((System.nanoTime() - start) / 1e4) / 100.0));
                 }));
     }
 

@@ -50,6 +50,18 @@ final class BinaryCopyReader implements AutoCloseable {
         return (high << 32) | (readInt() & 0xffffffffL);
     }
 
+    /** A text field (its length, then UTF-8 bytes), or null for NULL. */
+    String readText() throws IOException {
+        int length = readInt();
+        if (length < 0) {
+            return null;
+        }
+        need(length);
+        String text = new String(buffer, position, length, StandardCharsets.UTF_8);
+        position += length;
+        return text;
+    }
+
     /** After the trailer: reads to the end of the stream, so the COPY ends normally (not cancelled on close). */
     void drain() throws IOException {
         position = limit;

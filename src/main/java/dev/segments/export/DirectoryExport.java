@@ -59,7 +59,7 @@ public class DirectoryExport {
                         BaselineChunks baseline = BaselineChunks.open(conn, export.segmentId(), destination.id());
                         BaselineWriter writer = new BaselineWriter(conn, export.segmentId(), destination.id())) {
                     written = ExportFile.write(export, temporary, framer -> {
-                        changes[0] = merge(export, members, baseline, writer, framer);
+                        changes[0] = merge(conn, export, members, baseline, writer, framer);
                         writer.flush();
                     });
                 }
@@ -81,17 +81,22 @@ public class DirectoryExport {
         }
     }
 
-    /** Full: every member's line as it is read. Diff: every change's line, in user-id order. */
-    private static ChunkMerge.Difference merge(ExportView export, MemberRows members, BaselineChunks baseline,
-            BaselineWriter writer, LineFramer framer) throws IOException, SQLException {
+    /**
+     * Full: every member's line as it is read. Diff: every change's line, in user-id order; the external
+     * ids of members who left are read on the export's own connection ({@link GoneIds}).
+     */
+    private static ChunkMerge.Difference merge(Connection conn, ExportView export, MemberRows members,
+            BaselineChunks baseline, BaselineWriter writer, LineFramer framer) throws IOException, SQLException {
+        ChunkMerge merge = new ChunkMerge(new GoneIds(conn));
         if (export.exportMode() == ExportMode.FULL) {
             FullLines lines = new FullLines(export.exportFormat());
-            return new ChunkMerge().run(members, baseline,
-                    (userId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, addedAt)), null, writer);
+            return merge.run(members, baseline,
+                    (userId, externalId, addedAt) -> framer.line(lines.bytes(), lines.render(userId, externalId, addedAt)),
+                    null, writer);
         }
         DiffLines lines = new DiffLines(export.exportFormat());
-        return new ChunkMerge().run(members, baseline, null,
-                (userId, entered) -> framer.line(lines.bytes(), lines.render(userId, entered)), writer);
+        return merge.run(members, baseline, null,
+                (userId, externalId, entered) -> framer.line(lines.bytes(), lines.render(userId, externalId, entered)), writer);
     }
 
     /** The destination's directory, created if needed, still under the root once links are resolved. */

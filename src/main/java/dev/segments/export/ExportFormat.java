@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * How members are written: each member is one line built by SQL (so a file written from a {@code COPY}
  * and a webhook batch read with a query render identically), framed by a prefix, a separator between
- * lines and a suffix. Lines hold only numbers, a timestamp and a fixed word, so they need no escaping.
+ * lines and a suffix. A line holds the user's external id (a CSV field quoted as RFC 4180 says when it
+ * must be, a JSON string), a timestamp or a fixed word; {@link IdField} writes the id the same way in Java.
  */
 public enum ExportFormat {
     CSV("csv", "text/csv", "", "\n", ""),
@@ -65,15 +66,18 @@ public enum ExportFormat {
     }
 
     /**
-     * The SQL expression of one member's line, over columns {@code user_id}, {@code added_at} (full mode)
-     * or {@code change} ({@code entered} / {@code left}, diff mode).
+     * The SQL expression of one member's line, over columns {@code user_id}, {@code external_id} (the
+     * external id of an allocated id, NULL for an id that reads as its number: see
+     * {@link dev.segments.user.UserIdSql#allocated}), {@code added_at} (full mode) or {@code change}
+     * ({@code entered} / {@code left}, diff mode).
      */
     public String lineSql(ExportMode mode) {
         String second = mode == ExportMode.FULL ? ADDED_AT : "change";
         if (this == CSV) {
-            return "user_id::text || ',' || " + second;
+            return "CASE WHEN external_id IS NULL THEN user_id::text WHEN external_id ~ '[\",\\r\\n]' "
+                    + "THEN '\"' || replace(external_id, '\"', '\"\"') || '\"' ELSE external_id END || ',' || " + second;
         }
-        return "'{\"user_id\":' || user_id || '," + (mode == ExportMode.FULL ? "\"added_at\"" : "\"change\"") + ":\"' || "
-                + second + " || '\"}'";
+        return "'{\"user_id\":' || CASE WHEN external_id IS NULL THEN '\"' || user_id || '\"' ELSE to_json(external_id)::text END || '"
+                + (mode == ExportMode.FULL ? ",\"added_at\"" : ",\"change\"") + ":\"' || " + second + " || '\"}'";
     }
 }

@@ -17,7 +17,8 @@ final class FullLines {
     private final byte[] head;
     private final byte[] middle;
     private final byte[] tail;
-    private final byte[] line = new byte[128];
+    private final IdField id;
+    private final byte[] line = new byte[IdField.LINE_CAPACITY];
     private final byte[] time = new byte[32];
     private int timeLength;
     private long lastMicros = Long.MIN_VALUE + 1;
@@ -28,13 +29,17 @@ final class FullLines {
     FullLines(ExportFormat format) {
         String[] parts = format == ExportFormat.CSV ? new String[] {"", ",", ""}
                 : new String[] {"{\"user_id\":", ",\"added_at\":\"", "\"}"};
+        id = new IdField(format);
         head = parts[0].getBytes(StandardCharsets.US_ASCII);
         middle = parts[1].getBytes(StandardCharsets.US_ASCII);
         tail = parts[2].getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The line of one member into {@link #bytes()}; answers its length. */
-    int render(long userId, long addedAtMicros) {
+    /**
+     * The line of one member into {@link #bytes()}; answers its length. {@code externalId} is the
+     * external id of an allocated id, null for an id that reads as its number.
+     */
+    int render(long userId, String externalId, long addedAtMicros) {
         if (addedAtMicros == Long.MAX_VALUE || addedAtMicros == Long.MIN_VALUE) {
             line[0] = '\\'; // to_char of an infinite time is NULL, and so is the line: COPY writes \N
             line[1] = 'N';
@@ -44,7 +49,7 @@ final class FullLines {
             formatTime(addedAtMicros);
         }
         int n = put(head, 0);
-        n = digits(userId, n);
+        n = id.write(userId, externalId, line, n);
         n = put(middle, n);
         System.arraycopy(time, 0, line, n, timeLength);
         n += timeLength;
@@ -58,14 +63,6 @@ final class FullLines {
     private int put(byte[] part, int at) {
         System.arraycopy(part, 0, line, at, part.length);
         return at + part.length;
-    }
-
-    private int digits(long value, int at) {
-        String text = Long.toString(value); // small and JIT-friendly; ids are ASCII digits
-        for (int i = 0; i < text.length(); i++) {
-            line[at + i] = (byte) text.charAt(i);
-        }
-        return at + text.length();
     }
 
     private void formatTime(long micros) {

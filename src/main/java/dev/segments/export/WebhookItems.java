@@ -1,5 +1,6 @@
 package dev.segments.export;
 
+import dev.segments.user.UserIdSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -55,7 +56,9 @@ final class WebhookItems {
     }
 
     /**
-     * The next batch: columns user_id and the line, the {@code size} items after user id {@code through}.
+     * The next batch: columns user_id (internal: the cursor) and the line (with the external id, looked up
+     * in {@code user_key} only for allocated ids, once the batch is picked), the {@code size} items after
+     * user id {@code through}.
      * Its items lie in the chunks whose items before them (counting from {@code through}'s chunk, which
      * may hold up to 4096 items already sent) are fewer than {@code size + 4096}; at most
      * {@code size + 1} chunks are looked at, since each holds an item.
@@ -66,11 +69,12 @@ final class WebhookItems {
                 + "(ORDER BY chunk) - item_count AS before FROM (SELECT chunk, item_count FROM export_item_chunk WHERE export_id = $1 "
                 + "AND chunk >= ($2::bigint >> " + BITS + ") ORDER BY chunk LIMIT $3 + 1) h) w "
                 + "JOIN export_item_chunk c ON c.export_id = $1 AND c.chunk = w.chunk WHERE w.before < $3 + " + (MASK + 1) + ") "
-                + "SELECT user_id, " + export.exportFormat().lineSql(export.exportMode()) + " FROM ("
+                + "SELECT user_id, " + export.exportFormat().lineSql(export.exportMode()) + " FROM (SELECT b.*, "
+                + UserIdSql.allocated("b.user_id") + " AS external_id FROM (SELECT * FROM ("
                 + "SELECT (p.chunk << " + BITS + ") + t.o AS user_id, t.a AS added_at, " + change + " AS change "
                 + "FROM picked p CROSS JOIN LATERAL unnest(p.members, p.added_at) AS t(o, a) WHERE t.o IS NOT NULL "
                 + "UNION ALL SELECT (p.chunk << " + BITS + ") + g, NULL, 'left' FROM picked p CROSS JOIN LATERAL unnest(p.gone) g"
-                + ") x WHERE user_id > $2 ORDER BY user_id LIMIT $3";
+                + ") x WHERE user_id > $2 ORDER BY user_id LIMIT $3) b) y ORDER BY user_id";
         return db.preparedQuery(sql).execute(Tuple.of(export.id(), through, size)).map(rows -> {
             List<Row> list = new ArrayList<>(rows.size());
             rows.forEach(list::add);

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
- * One join or leave from the membership event log, with its cause. {@code segmentName} is null when
- * the segment has since been deleted (its history stays readable from the user's side).
+ * One join or leave from the membership event log, with its cause. {@code userId} is the external id
+ * (as the customer knows it). {@code segmentName} is null when the segment has since been deleted (its
+ * history stays readable from the user's side).
  */
-public record HistoryEntry(long id, long userId, long segmentId, String segmentName, String kind, Instant occurredAt,
+public record HistoryEntry(long id, String userId, long segmentId, String segmentName, String kind, Instant occurredAt,
         Cause cause) {
 
     /**

@@ -1,6 +1,7 @@
 package dev.segments.membership;
 
 import dev.segments.membership.HistoryEntry.Cause;
+import dev.segments.user.UserIdSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -20,7 +21,9 @@ public class HistoryStore {
 
     private static final String SELECT = """
             SELECT e.id, e.user_id, e.segment_id, s.name, e.kind, e.occurred_at, e.cause, e.event_id, e.job_id,
-                   j.kind, j.triggered_by, e.feed_key::text
+                   j.kind, j.triggered_by, e.feed_key::text,
+            """ + UserIdSql.allocated("e.user_id") + """
+
             FROM membership_event e
             LEFT JOIN segment s ON s.id = e.segment_id
             LEFT JOIN segment_compute_job j ON j.id = e.job_id
@@ -89,7 +92,7 @@ public class HistoryStore {
         List<HistoryEntry> entries = new ArrayList<>(rows.size());
         FeedCursor last = null;
         for (Row row : rows) {
-            entries.add(new HistoryEntry(row.getLong(0), row.getLong(1), row.getLong(2), row.getString(3),
+            entries.add(new HistoryEntry(row.getLong(0), UserIdSql.external(row.getLong(1), row.getString(12)), row.getLong(2), row.getString(3),
                     row.getString(4), row.getOffsetDateTime(5).toInstant(),
                     Cause.of(row.getString(6), row.getString(7), row.getLong(8), row.getString(9), row.getString(10))));
             last = new FeedCursor(Long.parseLong(row.getString(11)), row.getLong(0));

@@ -1,5 +1,6 @@
 package dev.segments.membership;
 
+import dev.segments.user.UserIdSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -120,20 +121,27 @@ public class MembershipStore {
                 .replaceWithVoid();
     }
 
-    /** One page of a segment's current members, ordered by user id. */
+    /**
+     * One page of a segment's current members, ordered by internal user id (numeric ids in numeric order,
+     * then the others in the order they were first seen), with their external ids.
+     */
     public Uni<List<Member>> members(SqlClient db, long segmentId, long afterUserId, int limit) {
-        return db.preparedQuery("""
-                SELECT user_id, added_at FROM segment_membership
-                WHERE segment_id = $1 AND removed_at IS NULL AND user_id > $2
-                ORDER BY user_id LIMIT $3""")
+        return db.preparedQuery("SELECT m.user_id, m.added_at, " + UserIdSql.allocated("m.user_id") + """
+                 FROM segment_membership m
+                WHERE m.segment_id = $1 AND m.removed_at IS NULL AND m.user_id > $2
+                ORDER BY m.user_id LIMIT $3""")
                 .execute(Tuple.of(segmentId, afterUserId, limit))
-                .map(rows -> {
-                    List<Member> members = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        members.add(new Member(row.getLong(0), row.getOffsetDateTime(1).toInstant()));
-                    }
-                    return members;
-                });
+                .map(MembershipStore::toMembers);
+    }
+
+    /** Rows of (user_id, added_at, allocated external id) as members. */
+    public static List<Member> toMembers(Iterable<Row> rows) {
+        List<Member> members = new ArrayList<>();
+        for (Row row : rows) {
+            long key = row.getLong(0);
+            members.add(new Member(key, UserIdSql.external(key, row.getString(2)), row.getOffsetDateTime(1).toInstant()));
+        }
+        return members;
     }
 
     /** A user's current segments with their names and since when. */

@@ -112,7 +112,8 @@ class PreviewApiTest {
         assertTrue(answer.getLong("member_count") >= 5);
     }
 
+    /** User ids of a sample: strings (external ids), numeric here. */
     private static List<Long> longs(JsonPath json, String path) {
-        return json.<Number>getList(path).stream().map(Number::longValue).toList();
+        return json.<String>getList(path).stream().map(Long::parseLong).toList();
     }
 }

@@ -101,6 +101,8 @@ class UserApiTest {
     @Test
     void shouldRejectABadUserId() {
         given().urlEncodingEnabled(false).get("/api/v1/users/a%01b").then().statusCode(400).body("errors.pointer", contains("/user_id"));
+        given().get("/api/v1/users/" + "x".repeat(256)).then().statusCode(400).body("errors.pointer", contains("/user_id"));
+        given().get("/api/v1/users/abc").then().statusCode(404);
         given().contentType(ContentType.JSON).body("{}").put("/api/v1/users/" + "x".repeat(256) + "/attributes")
                 .then().statusCode(400).contentType("application/problem+json").body("errors.pointer", contains("/user_id"));
     }

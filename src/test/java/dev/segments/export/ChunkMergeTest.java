@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +34,7 @@ class ChunkMergeTest {
         long[] seen = new long[2];
         Target target = new Target();
         ChunkMerge.Difference difference = new ChunkMerge().run(new Members(100_000), new Baseline(100_000), null,
-                (userId, entered) -> {
+                (userId, externalId, entered) -> {
                     assertTrue(userId > last[0], "changes in user-id order");
                     assertEquals(isMember(userId), entered, "user " + userId);
                     assertTrue(isMember(userId) != inBaseline(userId), "user " + userId + " changed");
@@ -91,7 +93,7 @@ class ChunkMergeTest {
         int[] count = {0};
         long[] peak = {0};
         long before = usedAfterGc();
-        new ChunkMerge().run(new Members(members), new Baseline(members), (userId, addedAt) -> {
+        new ChunkMerge().run(new Members(members), new Baseline(members), (userId, externalId, addedAt) -> {
             if (keepIds) {
                 if (count[0] == kept[0].length) {
                     kept[0] = Arrays.copyOf(kept[0], count[0] * 2);
@@ -190,6 +192,74 @@ class ChunkMergeTest {
         public int count() {
             return count;
         }
+    }
+
+    @Test
+    void shouldCarryExternalIdsAndLookUpOnlyTheLeaversOfAllocatedChunks() throws Exception {
+        long a = 1L << 62;
+        // members: numeric 5 and allocated a, a+2; baseline: numeric 7 (left) and allocated a+1 (left), a+2
+        long[] ids = {5, a, a + 2};
+        String[] external = {null, "x,1", "y\"2"};
+        ChunkMerge.Members members = new ChunkMerge.Members() {
+            int i = -1;
+
+            @Override
+            public boolean next() {
+                return ++i < ids.length;
+            }
+
+            @Override
+            public long userId() {
+                return ids[i];
+            }
+
+            @Override
+            public String externalId() {
+                return external[i];
+            }
+
+            @Override
+            public long addedAtMicros() {
+                return 0;
+            }
+        };
+        long[][] chunks = {{0, 7}, {a >> ExportBaseline.CHUNK_BITS, 1, 2}};
+        ChunkMerge.Chunks baseline = new ChunkMerge.Chunks() {
+            final short[] offsets = new short[ChunkMerge.CHUNK_SIZE];
+            int i = -1;
+
+            @Override
+            public boolean next() {
+                return ++i < chunks.length;
+            }
+
+            @Override
+            public long chunk() {
+                return chunks[i][0];
+            }
+
+            @Override
+            public short[] offsets() {
+                for (int j = 1; j < chunks[i].length; j++) {
+                    offsets[j - 1] = (short) chunks[i][j];
+                }
+                return offsets;
+            }
+
+            @Override
+            public int count() {
+                return chunks[i].length - 1;
+            }
+        };
+        List<List<Long>> lookups = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        new ChunkMerge((gone, count) -> {
+            lookups.add(Arrays.stream(gone, 0, count).boxed().toList());
+            return java.util.Map.of(a + 1, "z 3");
+        }).run(members, baseline, null, (userId, externalId, entered) -> changes.add(userId + " " + externalId + " " + entered),
+                new Target());
+        assertEquals(List.of("5 null true", "7 null false", a + " x,1 true", (a + 1) + " z 3 false"), changes);
+        assertEquals(List.of(List.of(a + 1)), lookups, "one lookup, of the allocated leaver only");
     }
 
     /** Counts the chunks written and dropped. */

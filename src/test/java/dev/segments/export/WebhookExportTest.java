@@ -105,7 +105,7 @@ class WebhookExportTest {
             // the baseline moved by exactly what was sent: the next diff holds only the later join
             JsonPath next = exportAndWait(segment, destination, "ndjson", "diff", "completed");
             String body = receiver.accepted().get("msg_export" + next.getLong("id") + "_batch1");
-            assertEquals(List.of("{\"user_id\":7200106,\"change\":\"entered\"}"), body.lines().toList());
+            assertEquals(List.of("{\"user_id\":\"7200106\",\"change\":\"entered\"}"), body.lines().toList());
         }
     }
 
@@ -159,7 +159,7 @@ class WebhookExportTest {
         return lines;
     }
 
-    private static long webhook(WebhookReceiver receiver, String name, int batchSize, int maxAttempts) {
+    static long webhook(WebhookReceiver receiver, String name, int batchSize, int maxAttempts) {
         JsonPath created = given().contentType(ContentType.JSON).body("{\"name\": \"" + name + "\", \"type\": \"webhook\", "
                 + "\"url\": \"" + receiver.url() + "\", \"batch_size\": " + batchSize + ", \"max_attempts\": " + maxAttempts
                 + ", \"timeout_ms\": 5000}")

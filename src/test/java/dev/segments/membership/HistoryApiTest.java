@@ -41,7 +41,7 @@ class HistoryApiTest {
         tier(910_001, "gold", "ev-3");
 
         JsonPath history = given().queryParam("segment_id", segment).get("/api/v1/users/910001/history")
-                .then().statusCode(200).body("user_id", equalTo(910_001)).body("exists", equalTo(true))
+                .then().statusCode(200).body("user_id", equalTo("910001")).body("exists", equalTo(true))
                 .body("next_after", nullValue()).extract().jsonPath();
         assertEquals(List.of("join", "leave", "join"), history.getList("history.kind"));
         assertEquals(List.of("ev-3", "ev-2", "ev-1"), history.getList("history.cause.event_id"));
@@ -123,13 +123,13 @@ class HistoryApiTest {
             after = page.getString("next_after");
         } while (after != null);
         List<Map<String, Object>> own = all.stream()
-                .filter(e -> ((Number) e.get("user_id")).longValue() >= 910_010 && ((Number) e.get("user_id")).longValue() < 910_015)
+                .filter(e -> Long.parseLong((String) e.get("user_id")) >= 910_010 && Long.parseLong((String) e.get("user_id")) < 910_015)
                 .toList();
         assertEquals(6, own.size(), own.toString());
         assertEquals("leave", own.get(0).get("kind"));
-        assertEquals(910_010, ((Number) own.get(0).get("user_id")).intValue());
-        assertEquals(910_014, ((Number) own.get(1).get("user_id")).intValue());
-        assertEquals(910_010, ((Number) own.get(5).get("user_id")).intValue());
+        assertEquals("910010", own.get(0).get("user_id"));
+        assertEquals("910014", own.get(1).get("user_id"));
+        assertEquals("910010", own.get(5).get("user_id"));
     }
 
     @Test
@@ -140,11 +140,11 @@ class HistoryApiTest {
         putAttributes(910_020, "{\"hist_feed\": 0}").statusCode(200);
 
         JsonPath first = feed(segment, null, 2);
-        assertEquals(List.of(910_020, 910_021), first.getList("changes.user_id"));
+        assertEquals(List.of("910020", "910021"), first.getList("changes.user_id"));
         assertEquals(List.of("join", "join"), first.getList("changes.kind"));
         assertEquals(true, first.getBoolean("has_more"));
         JsonPath second = feed(segment, first.getString("next_since"), 2);
-        assertEquals(List.of(910_020), second.getList("changes.user_id"));
+        assertEquals(List.of("910020"), second.getList("changes.user_id"));
         assertEquals(List.of("leave"), second.getList("changes.kind"));
         assertEquals(false, second.getBoolean("has_more"));
         JsonPath idle = feed(segment, second.getString("next_since"), 2);
@@ -153,7 +153,7 @@ class HistoryApiTest {
 
         putAttributes(910_022, "{\"hist_feed\": 3}").statusCode(200);
         JsonPath next = feed(segment, idle.getString("next_since"), 10);
-        assertEquals(List.of(910_022), next.getList("changes.user_id"));
+        assertEquals(List.of("910022"), next.getList("changes.user_id"));
         assertEquals(feed(segment, "0", 10).getList("changes.id"), feed(segment, null, 10).getList("changes.id"));
     }
 
@@ -168,6 +168,7 @@ class HistoryApiTest {
         List<Long> users = new ArrayList<>();
         for (String line : body.split("\n")) {
             JsonNode member = json.readTree(line);
+            assertTrue(member.get("user_id").isTextual(), line);
             users.add(member.get("user_id").asLong());
             assertTrue(member.get("added_at").asText().endsWith("Z"), line);
         }

@@ -95,10 +95,11 @@ public final class Api {
         });
     }
 
+    /** The members of a segment whose user ids are numbers (string ids are left out), in numeric order. */
     public static List<Long> members(long segmentId) {
-        List<Number> ids = given().get("/api/v1/segments/" + segmentId + "/members?limit=10000")
+        List<Object> ids = given().get("/api/v1/segments/" + segmentId + "/members?limit=10000")
                 .then().statusCode(200).extract().path("members.user_id");
-        return ids.stream().map(Number::longValue).sorted().toList();
+        return ids.stream().map(String::valueOf).filter(id -> id.matches("[1-9][0-9]{0,17}")).map(Long::parseLong).sorted().toList();
     }
 
     /** The members of a segment whose user ids lie in {@code [from, to]}: a test class's own users. */

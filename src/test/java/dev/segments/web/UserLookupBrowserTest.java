@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.testing.Browser;
+import dev.segments.testing.UserKeysSql;
+import dev.segments.user.UserIdText;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
 import dev.segments.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -29,6 +33,36 @@ class UserLookupBrowserTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void shouldFindAStringIdWithUrlCharactersAndLinkBackToIt() throws Exception {
+        String id = "ulbt a/b?c#d%25e \"q\" <i>ünï</i> 日本";
+        String name = "ulbt string " + System.nanoTime();
+        UserKeysSql.putUser(dataSource, id, "{\"ulbt_str\": true}");
+        long segment = createSegmentAndWait(name, "{\"attribute\": \"ulbt_str\", \"op\": \"eq\", \"value\": true}");
+
+        var driver = browser.open(base, "/users");
+        browser.byLabel("User id").sendKeys(id);
+        browser.button("Look up").click();
+        browser.waitFor(d -> ("User " + id).equals(d.findElement(By.tagName("h1")).getText()) ? true : null);
+        assertTrue(driver.getCurrentUrl().contains("/users/ulbt%20a%2Fb%3Fc%23d%2525e%20%22q%22"), driver.getCurrentUrl());
+        driver.findElement(By.cssSelector("#current-segments a[href='/segments/" + segment + "']"));
+        assertEquals(0, driver.findElements(By.cssSelector("h1 i")).size(), "the id is text, not HTML");
+
+        // the segment page lists the member under its id, linked back to the user's page
+        browser.open(base, "/segments/" + segment);
+        browser.waitFor(d -> d.findElements(By.cssSelector("#members-table a")).size() == 1 ? true : null);
+        driver.findElement(By.cssSelector("#members-table a")).click();
+        browser.waitFor(d -> ("User " + id).equals(d.findElement(By.tagName("h1")).getText()) ? true : null);
+
+        given().queryParam("user", id).get("/segments/" + segment + "/member").then().statusCode(200)
+                .body(containsString("href=\"/users/" + UserIdText.url(id) + "\"")).body(containsString("is a member since"));
+        given().queryParam("user", "ulbt never seen").get("/segments/" + segment + "/member").then().statusCode(200)
+                .body(containsString("No user has the id “ulbt never seen”"));
+    }
 
     @Test
     void shouldShowAttributesSegmentsAndHistory() {
@@ -65,6 +99,8 @@ class UserLookupBrowserTest {
         given().redirects().follow(false).get("/users?id=42").then().statusCode(303)
                 .header("Location", org.hamcrest.Matchers.endsWith("/users/42"));
         given().get("/users?id=a/b").then().statusCode(404).body(containsString("No user with id “a/b”"));
+        given().redirects().follow(false).get("/users?id=a/b c").then().statusCode(303)
+                .header("Location", org.hamcrest.Matchers.endsWith("/users/a%2Fb%20c"));
         var driver = browser.open(base, "/users/nope");
         assertTrue(driver.findElement(By.cssSelector(".message")).getText().contains("No user with id “nope”"));
         browser.byLabel("User id");

@@ -3,10 +3,15 @@ package dev.segments.membership.rest;
 import dev.segments.api.Params;
 import dev.segments.membership.Member;
 import dev.segments.membership.MembershipStore;
+import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentStore;
+import dev.segments.user.UserIdText;
+import dev.segments.user.UserIds;
+import dev.segments.user.UserKeys;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,7 +24,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-/** A segment's current members: JSON pages, and CSV and NDJSON streams of constant memory. */
+/**
+ * A segment's current members: JSON pages, and CSV and NDJSON streams of constant memory. Members are
+ * in internal-id order; every user id out, and the {@code after} cursor in, is the external id.
+ */
 @Path("/api/v1/segments")
 public class MemberResource {
 
@@ -28,11 +36,13 @@ public class MemberResource {
     private final Pool pool;
     private final MembershipStore memberships;
     private final SegmentStore segments;
+    private final UserKeys keys;
 
-    public MemberResource(Pool pool, MembershipStore memberships, SegmentStore segments) {
+    public MemberResource(Pool pool, MembershipStore memberships, SegmentStore segments, UserKeys keys) {
         this.pool = pool;
         this.memberships = memberships;
         this.segments = segments;
+        this.keys = keys;
     }
 
     @GET
@@ -42,15 +52,36 @@ public class MemberResource {
             @QueryParam("after") String after) {
         long segmentId = Params.id(id, "id");
         int size = Params.limit(limit, 100, 10_000);
-        long cursor = Params.after(after);
         return pool.withConnection(conn -> segments.requireExists(conn, segmentId)
-                .chain(() -> memberships.members(conn, segmentId, cursor, size)))
+                .chain(() -> cursor(conn, after))
+                .chain(cursor -> memberships.members(conn, segmentId, cursor, size)))
                 .map(members -> {
                     Map<String, Object> body = new HashMap<>();
                     body.put("members", members);
                     body.put("next_after", members.size() == size ? members.get(members.size() - 1).userId() : null);
                     return body;
                 });
+    }
+
+    /**
+     * The internal id to page after: {@code after} is the external id of the last member of the previous
+     * page (absent or {@code 0}: from the start); an id no user ever had is a 400 naming {@code /after}.
+     */
+    private Uni<Long> cursor(SqlClient db, String after) {
+        if (after == null || after.isEmpty() || after.equals("0")) {
+            return Uni.createFrom().item(0L);
+        }
+        try {
+            UserIds.fromPath(after);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(ProblemException.badRequest("/after", "after must be a user id: " + e.getMessage()));
+        }
+        return keys.find(db, after).map(key -> {
+            if (key == null) {
+                throw ProblemException.badRequest("/after", "after must be the user id of a member of an earlier page");
+            }
+            return key;
+        });
     }
 
     @GET
@@ -90,14 +121,14 @@ public class MemberResource {
     }
 
     private static boolean remember(AtomicLong last, List<Member> page) {
-        last.set(page.get(page.size() - 1).userId());
+        last.set(page.get(page.size() - 1).key());
         return true;
     }
 
     private static String toCsv(List<Member> page) {
         StringBuilder csv = new StringBuilder(page.size() * 40);
         for (Member member : page) {
-            csv.append(member.userId()).append(',').append(member.addedAt()).append('\n');
+            csv.append(UserIdText.csv(member.userId())).append(',').append(member.addedAt()).append('\n');
         }
         return csv.toString();
     }

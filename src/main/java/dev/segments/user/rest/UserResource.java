@@ -52,12 +52,12 @@ public class UserResource {
 
     @GET
     public Uni<UserView> get(@PathParam("user_id") String userId) {
-        return users.get(Params.id(userId, "user_id"));
+        return users.get(UserIds.fromPath(userId));
     }
 
     @DELETE
     public Uni<Response> delete(@PathParam("user_id") String userId) {
-        return users.delete(Params.id(userId, "user_id")).map(ignored -> Response.noContent().build());
+        return users.delete(UserIds.fromPath(userId)).map(ignored -> Response.noContent().build());
     }
 
     private Uni<Map<String, Object>> apply(AttributeChange change) {

@@ -3,6 +3,7 @@ package dev.segments.web.segment;
 import dev.segments.compute.Trigger;
 import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentService;
+import dev.segments.user.UserIds;
 import dev.segments.web.Hx;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -55,7 +56,7 @@ public class SegmentPage {
 
         static native TemplateInstance page$history(Views.Exports exports);
 
-        static native TemplateInstance membership(long userId, String input, dev.segments.membership.Member member);
+        static native TemplateInstance membership(String userId, boolean known, dev.segments.membership.Member member);
 
         static native TemplateInstance message(String text);
 
@@ -142,14 +143,15 @@ public class SegmentPage {
                 .map(members -> ok(Templates.page$members(members))));
     }
 
-    /** Whether one user is a member ("Jump to user"). */
+    /** Whether one user, by external id as typed, is a member ("Jump to user"). */
     @GET
     @Path("/{id}/member")
     public Uni<Response> member(@PathParam("id") String rawId, @QueryParam("user") String user) {
-        Long userId = id(user == null ? null : user.strip());
-        return withId(rawId, id -> userId == null
-                ? Uni.createFrom().item(ok(Templates.membership(0, user == null ? "" : user, null)))
-                : parts.membership(id, userId).map(member -> ok(Templates.membership(userId, user, member.orElse(null)))));
+        String userId = user == null ? "" : user;
+        return withId(rawId, id -> !valid(userId)
+                ? Uni.createFrom().item(ok(Templates.membership(userId, false, null)))
+                : parts.membership(id, userId).map(member -> ok(Templates.membership(userId, member != null,
+                        member == null ? null : member.orElse(null)))));
     }
 
     @PUT
@@ -192,6 +194,16 @@ public class SegmentPage {
     private static Uni<Response> withId(String rawId, java.util.function.Function<Long, Uni<Response>> answer) {
         Long id = id(rawId);
         return id == null ? Uni.createFrom().item(notFound(rawId)) : answer.apply(id);
+    }
+
+    /** Whether the text is a user id (one that some user could have). */
+    static boolean valid(String userId) {
+        try {
+            UserIds.fromPath(userId);
+            return true;
+        } catch (ProblemException e) {
+            return false;
+        }
     }
 
     /** A positive id, or null when the text is not one. */

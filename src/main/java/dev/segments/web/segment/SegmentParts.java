@@ -8,6 +8,7 @@ import dev.segments.rule.RuleException;
 import dev.segments.rule.RuleParser;
 import dev.segments.rule.SegmentRef;
 import dev.segments.segment.SegmentStore;
+import dev.segments.user.UserKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,14 +29,16 @@ public class SegmentParts {
     private final SegmentQueries queries;
     private final JobStore jobs;
     private final MembershipStore memberships;
+    private final UserKeys keys;
 
     public SegmentParts(Pool pool, SegmentStore segments, SegmentQueries queries, JobStore jobs,
-            MembershipStore memberships) {
+            MembershipStore memberships, UserKeys keys) {
         this.pool = pool;
         this.segments = segments;
         this.queries = queries;
         this.jobs = jobs;
         this.memberships = memberships;
+        this.keys = keys;
     }
 
     /** The header, or null when there is no such segment. */
@@ -69,20 +72,23 @@ public class SegmentParts {
             return pool.withConnection(conn -> queries.membersBefore(conn, id, before, MEMBERS + 1)).map(found -> {
                 boolean more = found.size() > MEMBERS;
                 List<Member> page = more ? found.subList(1, found.size()) : found;
-                return new Views.Members(id, page, more ? page.get(0).userId() : null, page.isEmpty() ? null
-                        : page.get(page.size() - 1).userId());
+                return new Views.Members(id, page, more ? page.get(0).key() : null, page.isEmpty() ? null
+                        : page.get(page.size() - 1).key());
             });
         }
         return pool.withConnection(conn -> memberships.members(conn, id, after, MEMBERS + 1)).map(found -> {
             boolean more = found.size() > MEMBERS;
             List<Member> page = more ? found.subList(0, MEMBERS) : found;
-            return new Views.Members(id, page, after > 0 && !page.isEmpty() ? page.get(0).userId() : null,
-                    more ? page.get(page.size() - 1).userId() : null);
+            return new Views.Members(id, page, after > 0 && !page.isEmpty() ? page.get(0).key() : null,
+                    more ? page.get(page.size() - 1).key() : null);
         });
     }
 
-    public Uni<Optional<Member>> membership(long id, long userId) {
-        return pool.withConnection(conn -> queries.membership(conn, id, userId));
+    /** The current membership of the user with this external id; null when no user ever had the id. */
+    public Uni<Optional<Member>> membership(long id, String userId) {
+        return pool.withConnection(conn -> keys.find(conn, userId).chain(key -> key == null
+                ? Uni.createFrom().<Optional<Member>>nullItem()
+                : queries.membership(conn, id, key)));
     }
 
     public Uni<List<SegmentQueries.SegmentLink>> usedBy(long id) {

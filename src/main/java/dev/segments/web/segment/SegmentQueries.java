@@ -2,6 +2,8 @@ package dev.segments.web.segment;
 
 import dev.segments.drift.DriftPoint;
 import dev.segments.membership.Member;
+import dev.segments.membership.MembershipStore;
+import dev.segments.user.UserIdSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -54,10 +56,10 @@ public class SegmentQueries {
 
     /** Up to {@code limit} current members with user ids below {@code beforeUserId}, in user id order. */
     public Uni<List<Member>> membersBefore(SqlClient db, long segmentId, long beforeUserId, int limit) {
-        return db.preparedQuery("""
-                SELECT user_id, added_at FROM segment_membership
-                WHERE segment_id = $1 AND removed_at IS NULL AND user_id < $2
-                ORDER BY user_id DESC LIMIT $3""")
+        return db.preparedQuery("SELECT m.user_id, m.added_at, " + UserIdSql.allocated("m.user_id") + """
+                 FROM segment_membership m
+                WHERE m.segment_id = $1 AND m.removed_at IS NULL AND m.user_id < $2
+                ORDER BY m.user_id DESC LIMIT $3""")
                 .execute(Tuple.of(segmentId, beforeUserId, limit))
                 .map(rows -> {
                     List<Member> members = toMembers(rows);
@@ -88,16 +90,14 @@ public class SegmentQueries {
 
     /** The user's current membership of the segment, if any. */
     public Uni<Optional<Member>> membership(SqlClient db, long segmentId, long userId) {
-        return db.preparedQuery("""
-                SELECT user_id, added_at FROM segment_membership
-                WHERE segment_id = $1 AND user_id = $2 AND removed_at IS NULL""")
+        return db.preparedQuery("SELECT m.user_id, m.added_at, " + UserIdSql.allocated("m.user_id") + """
+                 FROM segment_membership m
+                WHERE m.segment_id = $1 AND m.user_id = $2 AND m.removed_at IS NULL""")
                 .execute(Tuple.of(segmentId, userId))
                 .map(rows -> toMembers(rows).stream().findFirst());
     }
 
     private static List<Member> toMembers(RowSet<Row> rows) {
-        List<Member> members = new ArrayList<>(rows.size());
-        rows.forEach(row -> members.add(new Member(row.getLong(0), row.getOffsetDateTime(1).toInstant())));
-        return members;
+        return MembershipStore.toMembers(rows);
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.membership.HistoryEntry;
 import dev.segments.membership.HistoryStore;
 import dev.segments.problem.ProblemException;
+import dev.segments.user.UserIdText;
+import dev.segments.user.UserIds;
+import dev.segments.user.UserKeys;
 import dev.segments.user.UserService;
 import dev.segments.user.UserService.UserView;
 import io.quarkus.qute.CheckedTemplate;
@@ -43,37 +46,41 @@ public class UsersPage {
     private final UserService users;
     private final HistoryStore history;
     private final Pool pool;
+    private final UserKeys keys;
 
-    public UsersPage(UserService users, HistoryStore history, Pool pool) {
+    public UsersPage(UserService users, HistoryStore history, Pool pool, UserKeys keys) {
         this.users = users;
         this.history = history;
         this.pool = pool;
+        this.keys = keys;
     }
 
-    /** The lookup form; submitting it ({@code ?id=}) opens that user's page. */
+    /**
+     * The lookup form; submitting it ({@code ?id=}) opens the page of the user with exactly that external
+     * id (case, spaces and leading zeros matter), its id percent-encoded in the path.
+     */
     @GET
     public Uni<Response> lookup(@QueryParam("id") String id) {
-        if (id == null || id.isBlank()) {
+        if (id == null || id.isEmpty()) {
             return html(Templates.lookup("", null), 200);
         }
-        Long userId = positive(id);
-        if (userId == null) {
-            return notFound(id.trim());
+        if (!valid(id)) {
+            return notFound(id);
         }
-        return Uni.createFrom().item(Response.seeOther(URI.create("/users/" + userId)).build());
+        return Uni.createFrom().item(Response.seeOther(URI.create("/users/" + UserIdText.url(id))).build());
     }
 
+    /** A user's page, by external id (URL-decoded from the path). */
     @GET
     @Path("/{id}")
     public Uni<Response> user(@PathParam("id") String id, @QueryParam("before") String before) {
-        Long userId = positive(id);
-        if (userId == null) {
+        if (!valid(id)) {
             return notFound(id);
         }
         Long cursor = positive(before);
-        return users.get(userId)
-                .chain(user -> pool.withConnection(conn -> history.userHistory(conn, userId, null,
-                                cursor == null ? Long.MAX_VALUE : cursor, HISTORY_PAGE + 1))
+        return users.get(id)
+                .chain(user -> pool.withConnection(conn -> keys.find(conn, id).chain(key -> history.userHistory(conn, key,
+                                null, cursor == null ? Long.MAX_VALUE : cursor, HISTORY_PAGE + 1)))
                         .chain(page -> {
                             List<HistoryEntry> entries = page.entries();
                             boolean more = entries.size() > HISTORY_PAGE;
@@ -97,6 +104,15 @@ public class UsersPage {
         node.fields().forEachRemaining(field -> attributes.add(new Attribute(field.getKey(), field.getValue().toString())));
         attributes.sort((a, b) -> a.key().compareTo(b.key()));
         return attributes;
+    }
+
+    private static boolean valid(String id) {
+        try {
+            UserIds.fromPath(id);
+            return true;
+        } catch (ProblemException e) {
+            return false;
+        }
     }
 
     private static Long positive(String raw) {
