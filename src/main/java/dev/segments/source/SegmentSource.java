@@ -53,7 +53,7 @@ public class SegmentSource {
                 count(source, call.type(), "ignored", 1);
             } else {
                 errors.addAll(call.errors());
-                count(source, SegmentCalls.TYPES.contains(call.type()) ? call.type() : "invalid", "rejected", 1);
+                count(source, call.type() != null && SegmentCalls.TYPES.contains(call.type()) ? call.type() : "invalid", "rejected", 1);
             }
         }
         int rejected = calls.size() - changes.size() - ignored.values().stream().mapToInt(Integer::intValue).sum();

@@ -102,12 +102,13 @@ class SegmentSourceApiTest {
                   {"type": "identify", "userId": "src-bad", "traits": "not an object"},
                   {"type": "identify", "userId": "src-ok-2", "traits": {"src_ok": true}},
                   {"type": "identify", "traits": {"src_ok": true}},
-                  {"type": "signup", "userId": "src-ok-1"}]}""")
+                  {"type": "signup", "userId": "src-ok-1"},
+                  {"userId": "src-ok-1", "traits": {"src_ok": false}}]}""")
                 .statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400))
-                .body("errors.pointer", contains("/batch/1/traits", "/batch/3/userId", "/batch/4/type"))
+                .body("errors.pointer", contains("/batch/1/traits", "/batch/3/userId", "/batch/4/type", "/batch/5/type"))
                 .body("applied_calls", equalTo(List.of(0, 2)))
-                .body("applied", equalTo(2)).body("rejected", equalTo(3));
+                .body("applied", equalTo(2)).body("rejected", equalTo(4));
         assertEquals(2, count("SELECT count(*) FROM user_key k JOIN user_attribute_snapshot s ON s.user_id = k.id"
                 + " WHERE k.external_id IN ('src-ok-1', 'src-ok-2') AND s.attributes = '{\"src_ok\": true}'"));
         assertEquals(0, count("SELECT count(*) FROM user_key WHERE external_id = 'src-bad'"));
