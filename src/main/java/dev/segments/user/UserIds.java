@@ -57,9 +57,17 @@ public final class UserIds {
             return null;
         }
         if (node.isNumber()) {
-            BigDecimal number = node.decimalValue();
-            if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
+            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+                errors.add(new FieldError(pointer, "user_id must have 1 to 255 characters (this number has more digits)"));
+                return null;
+            }
+            BigDecimal number = node.decimalValue().stripTrailingZeros();
+            if (number.signum() != 0 && number.scale() > 0) {
                 errors.add(new FieldError(pointer, "a numeric user_id must be a whole number; send other ids as strings"));
+                return null;
+            }
+            if (number.precision() - number.scale() > MAX_LENGTH) { // digits of the whole number, before making it
+                errors.add(new FieldError(pointer, "user_id must have 1 to 255 characters (this number has more digits)"));
                 return null;
             }
             return check(number.toBigInteger().toString(), pointer, errors);

@@ -53,7 +53,7 @@ class HostileInputTest {
     private static final List<String> TABLES = List.of("segment", "segment_dependency", "segment_attribute",
             "user_attribute_snapshot", "dirty_user", "segment_compute_job", "segment_membership", "user_segment_set", "membership_event",
             "segment_alert_settings", "segment_alert", "export_destination", "segment_export", "export_item_chunk",
-            "export_baseline_chunk", "segment_subscription", "auth_account",
+            "export_baseline_chunk", "segment_subscription", "auth_account", "user_key", "applied_event",
             // tokens without last_used_at, which a successful request may touch (once a minute)
             "(SELECT id, name, role, account_id, token_hash, created_at, revoked_at FROM auth_token)");
 
@@ -439,7 +439,7 @@ class HostileInputTest {
 
     private Attempt generate() {
         String seg = "/api/v1/segments/";
-        return switch (random.nextInt(42)) {
+        return switch (random.nextInt(43)) {
             case 0, 1 -> new Attempt("POST", "/api/v1/segments", JSON, body(() -> "{\"name\": "
                     + (random.nextBoolean() ? hostileJson(0) : "\"hostile " + random.nextInt() + "\"")
                     + ", \"description\": " + hostileJson(0) + ", \"rules\": " + rules() + "}"), false);
@@ -511,6 +511,13 @@ class HostileInputTest {
                     : new Attempt("PATCH", "/api/v1/accounts/" + id(accountId), JSON, body(() -> "{\"role\": "
                             + hostileJson(0) + ", \"disabled\": " + hostileJson(0) + ", \"password\": " + hostileJson(0)
                             + "}"), false);
+            // one call at a time: a batch may apply its good calls while rejecting a bad one (a 400 that writes)
+            case 41 -> new Attempt("POST", "/api/v1/sources/segment", JSON, body(() -> "{\"type\": "
+                    + (random.nextInt(4) == 0 ? hostileJson(0) : "\"identify\"") + ", \"userId\": "
+                    + (random.nextBoolean() ? hostileJson(0) : Long.toString(userId)) + ", \"traits\": "
+                    + (random.nextBoolean() ? hostileJson(0) : attributes()) + ", \"timestamp\": "
+                    + (random.nextBoolean() ? hostileJson(0) : "\"2026-01-01T00:00:00Z\"") + ", \"messageId\": "
+                    + hostileJson(0) + "}"), true);
             default -> new Attempt(pick(List.of("POST", "PUT")), "/api/v1/segments", pick(List.of("text/plain",
                     "application/x-www-form-urlencoded", "application/json")), rawBody(), false);
         };
@@ -524,7 +531,7 @@ class HostileInputTest {
         huge[0] = '{';
         huge[huge.length - 1] = '}';
         for (String path : List.of("/api/v1/segments", "/api/v1/segments/estimate", "/api/v1/events",
-                "/api/v1/destinations", "/api/v1/segments/" + segmentId + "/preview")) {
+                "/api/v1/sources/segment", "/api/v1/destinations", "/api/v1/segments/" + segmentId + "/preview")) {
             fixed.add(new Attempt("POST", path, JSON, huge, false));
             fixed.add(new Attempt("POST", path, JSON, bytes(nested(10_000)), false));
             fixed.add(new Attempt("POST", path, JSON, bytes("{\"name\": \"" + MEGABYTE + "\", \"rules\": {\"attribute\": \""

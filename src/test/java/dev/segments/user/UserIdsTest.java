@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.problem.Problem.FieldError;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class UserIdsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** As the app reads JSON (dev.segments.json.JsonSetup): decimals as BigDecimal. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @ParameterizedTest
     @CsvSource({"1, 1", "42, 42", "4611686018427387903, 4611686018427387903", "9007199254740993, 9007199254740993"})
@@ -60,13 +62,20 @@ class UserIdsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"\"\"", "\"a\\u0000b\"", "\"tab\\there\"", "\"line\\nbreak\"", "\"del\\u007f\"", "\"c1\\u0085\"",
-            "\"lone \\ud800 surrogate\"", "4.5", "true", "{\"id\": 1}", "[1]", "null"})
+            "\"lone \\ud800 surrogate\"", "4.5", "1e999999999", "-1e256", "true", "{\"id\": 1}", "[1]", "null"})
     void shouldRefuseEmptyControlCharactersFractionsAndNonScalars(String json) throws Exception {
         List<FieldError> errors = new ArrayList<>();
         JsonNode node = JSON.readTree(json);
         assertNull(UserIds.fromJson(node, "/0/user_id", errors));
         assertEquals(1, errors.size());
         assertEquals("/0/user_id", errors.get(0).pointer());
+    }
+
+    @Test
+    void shouldRefuseANumberTooLargeForADoubleWhenReadAsOne() throws Exception {
+        List<FieldError> errors = new ArrayList<>();
+        assertNull(UserIds.fromJson(new ObjectMapper().readTree("1e999999999"), "/user_id", errors));
+        assertEquals("/user_id", errors.get(0).pointer());
     }
 
     @Test
