@@ -52,7 +52,12 @@ public final class ChangeRequests {
         return changes;
     }
 
-    private static AttributeChange event(JsonNode event, String at, long now, List<FieldError> errors) {
+    /**
+     * One item of {@code POST /api/v1/events} (also a Kafka message): its problems are added to
+     * {@code errors} under {@code at}, and then it answers null. {@code now}: the time of an event
+     * without {@code occurred_at}, and the reference for the one-hour future limit.
+     */
+    public static AttributeChange event(JsonNode event, String at, long now, List<FieldError> errors) {
         if (!event.isObject()) {
             errors.add(new FieldError(at, "an event must be an object with user_id, attributes and occurred_at"));
             return null;
