@@ -4,12 +4,15 @@ import dev.segments.kafka.KafkaMessages.Change;
 import dev.segments.kafka.KafkaMessages.Parsed;
 import dev.segments.kafka.KafkaMessages.Rejected;
 import dev.segments.problem.Problem;
+import dev.segments.user.AttributeChange;
 import dev.segments.user.AttributeIntake;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,14 +32,23 @@ public class BatchApplier {
     private static final Logger LOG = Logger.getLogger(BatchApplier.class);
     private static final int UNEXPECTED_ATTEMPTS = 3;
 
-    private final AttributeIntake intake;
-    private final DeadLetters deadLetters;
-    private final KafkaIntakeConfig config;
+    private final Function<List<AttributeChange>, Uni<?>> intake;
+    private final DeadLetterSink deadLetters;
+    private final int maxBatchSize;
+    private final Duration firstRetry;
 
+    @Inject
     public BatchApplier(AttributeIntake intake, DeadLetters deadLetters, KafkaIntakeConfig config) {
+        this(intake::apply, deadLetters, config.maxBatchSize(), Duration.ofMillis(500));
+    }
+
+    /** {@code intake}: applies a batch in one transaction; {@code firstRetry}: the first back-off (doubling). */
+    BatchApplier(Function<List<AttributeChange>, Uni<?>> intake, DeadLetterSink deadLetters, int maxBatchSize,
+            Duration firstRetry) {
         this.intake = intake;
         this.deadLetters = deadLetters;
-        this.config = config;
+        this.maxBatchSize = Math.max(1, maxBatchSize);
+        this.firstRetry = firstRetry;
     }
 
     public Uni<Void> apply(List<Parsed> messages) {
@@ -49,7 +61,7 @@ public class BatchApplier {
                 done = done.chain(() -> deadLetters.send(rejected.delivery(), rejected.problem()));
             }
         }
-        int size = Math.max(1, config.maxBatchSize());
+        int size = maxBatchSize;
         for (int from = 0; from < changes.size(); from += size) {
             List<Change> chunk = changes.subList(from, Math.min(changes.size(), from + size));
             done = done.chain(() -> applyIsolating(chunk));
@@ -70,15 +82,15 @@ public class BatchApplier {
 
     /** One intake call, retried while the database is away; fails only when the data may be at fault. */
     private Uni<Void> persistently(List<Change> chunk) {
-        return Uni.createFrom().deferred(() -> intake.apply(chunk.stream().map(Change::change).toList()))
+        return Uni.createFrom().deferred(() -> intake.apply(chunk.stream().map(Change::change).toList()).replaceWithVoid())
                 .onFailure(IntakeFailures::isTransient).invoke(f -> LOG.warnf(
                         "Kafka intake: %d changes not applied yet, retrying: %s", chunk.size(), f.toString()))
                 .onFailure(IntakeFailures::isTransient).retry()
-                .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
+                .withBackOff(firstRetry, firstRetry.multipliedBy(20)).indefinitely()
                 .onFailure(f -> IntakeFailures.rejection(f).isEmpty()).invoke(f -> LOG.warnf(f,
                         "Kafka intake: %d changes failed unexpectedly", chunk.size()))
                 .onFailure(f -> IntakeFailures.rejection(f).isEmpty()).retry()
-                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(UNEXPECTED_ATTEMPTS)
+                .withBackOff(firstRetry, firstRetry.multipliedBy(4)).atMost(UNEXPECTED_ATTEMPTS)
                 .replaceWithVoid();
     }
 }

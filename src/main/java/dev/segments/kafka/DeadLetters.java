@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * commits nothing, so a dead letter is never lost.
  */
 @ApplicationScoped
-public class DeadLetters {
+public class DeadLetters implements DeadLetterSink {
 
     public static final String PROBLEM = "segments-problem";
     public static final String TOPIC = "segments-topic";
@@ -40,6 +40,7 @@ public class DeadLetters {
         this.metrics = metrics;
     }
 
+    @Override
     public Uni<Void> send(KafkaDelivery delivery, Problem problem) {
         return Uni.createFrom().<Void>emitter(emitter -> {
             ProducerRecord<String, byte[]> record = record(delivery, problem);
