@@ -40,7 +40,7 @@ class KafkaMessagesTest {
 
     @Test
     void shouldReadASegmentIdentifyCall() {
-        Change change = assertInstanceOf(Change.class, parse("{\"type\": \"identify\", \"userId\": \"7\", \"messageId\": \"m-9\","
+        Change change = assertInstanceOf(Change.class, parse("{\"type\": \"identify\", \"userId\": 7, \"messageId\": \"m-9\","
                 + " \"timestamp\": \"2026-11-30T00:00:00.250Z\", \"traits\": {\"email_domain\": \"x.org\"}}"));
         assertEquals("m-9", change.change().eventId());
         assertEquals("x.org", change.change().attributes().get("email_domain").textValue());
