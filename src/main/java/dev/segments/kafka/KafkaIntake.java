@@ -1,6 +1,7 @@
 package dev.segments.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -31,12 +32,17 @@ public class KafkaIntake {
 
     private static final Logger LOG = Logger.getLogger(KafkaIntake.class);
 
+    /** Records this instance has consumed (applied, dead-lettered or skipped), per topic. */
+    public static final String CONSUMED = "segments.kafka.records.consumed";
+
     private final BatchApplier applier;
     private final ObjectMapper json;
+    private final MeterRegistry metrics;
 
-    public KafkaIntake(BatchApplier applier, ObjectMapper json) {
+    public KafkaIntake(BatchApplier applier, ObjectMapper json, MeterRegistry metrics) {
         this.applier = applier;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Incoming(KafkaSwitch.CHANNEL)
@@ -48,6 +54,7 @@ public class KafkaIntake {
         }
         return applier.apply(messages)
                 .chain(() -> Uni.createFrom().completionStage(batch::ack))
+                .invoke(() -> messages.forEach(m -> metrics.counter(CONSUMED, "topic", m.delivery().topic()).increment()))
                 .onFailure().call(failure -> {
                     // not reached through data or database trouble (both handled below); stop the channel
                     // rather than commit past records that are not applied

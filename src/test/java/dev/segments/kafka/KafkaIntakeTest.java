@@ -32,6 +32,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -114,6 +117,7 @@ class KafkaIntakeTest {
         Random random = new Random(14);
         Map<Long, Integer> last = new TreeMap<>();
         Set<Integer> partitions = new HashSet<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             for (long user = FIRST_USER; user < FIRST_USER + USERS; user++) {
                 int level = random.nextInt(100);
@@ -122,9 +126,12 @@ class KafkaIntakeTest {
                 String occurred = round % 2 == 1 ? ", \"occurred_at\": \"" + Instant.ofEpochMilli(time) + "\"" : "";
                 String value = "{\"user_id\": " + user + ", \"attributes\": {\"kq_level\": " + level + ", \"kq_round\": "
                         + round + "}" + occurred + "}";
-                partitions.add(producer().send(new ProducerRecord<>(TOPIC, null, time, Long.toString(user), value)).get().partition());
+                sent.add(producer().send(new ProducerRecord<>(TOPIC, null, time, Long.toString(user), value)));
                 last.put(user, level);
             }
+        }
+        for (Future<RecordMetadata> record : sent) {
+            partitions.add(record.get().partition());
         }
         assertEquals(PARTITIONS, partitions.size(), "the users' keys spread over every partition");
         await().atMost(Duration.ofSeconds(60)).until(() -> Sql.count(dataSource, "SELECT count(*) FROM user_attribute_snapshot "
@@ -192,10 +199,13 @@ class KafkaIntakeTest {
         long snapshots = Sql.count(dataSource, fingerprint);
         assertTrue(history > 0, "the earlier tests joined users to segments");
 
-        kafka.<String, byte[]>getConsumer(KafkaSwitch.CHANNEL).runOnPollingThread(
-                (java.util.function.Consumer<org.apache.kafka.clients.consumer.Consumer<String, byte[]>>)
-                        consumer -> consumer.seekToBeginning(consumer.assignment()))
+        Function<Consumer<String, byte[]>, Integer> rewind = consumer -> {
+            consumer.seekToBeginning(consumer.assignment());
+            return consumer.assignment().size();
+        };
+        int rewound = kafka.<String, byte[]>getConsumer(KafkaSwitch.CHANNEL).runOnPollingThread(rewind)
                 .await().atMost(Duration.ofSeconds(30));
+        assertEquals(PARTITIONS, rewound, "every partition is read again from its first record");
         // one marker per partition after everything: once all are applied, every partition was replayed
         for (int partition = 0; partition < PARTITIONS; partition++) {
             send(partition, System.currentTimeMillis(), "marker",
@@ -207,6 +217,7 @@ class KafkaIntakeTest {
         assertEquals(history, Sql.count(dataSource, "SELECT count(*) FROM membership_event WHERE " + users),
                 "no join or leave was written again");
         assertEquals(snapshots, Sql.count(dataSource, fingerprint), "every snapshot (values and times) is unchanged");
+        readDeadLetters(6); // the replay went through partition 0: its 3 bad messages are dead-lettered again
     }
 
     @Test
