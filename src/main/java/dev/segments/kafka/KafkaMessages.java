@@ -94,6 +94,8 @@ public final class KafkaMessages {
         if (change == null) {
             return reject(delivery, ProblemException.badRequest(errors));
         }
+        // MERGE NOTE: with AttributeChange's String userId and its last component `idempotent`, every
+        // Kafka change is idempotent (true): its event id is the message's own or its topic position
         JsonNode eventId = item.get("event_id");
         if (eventId == null || eventId.isNull()) {
             change = new AttributeChange(change.userId(), change.attributes(), change.occurredAtMicros(),
