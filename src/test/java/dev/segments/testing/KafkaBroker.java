@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -25,6 +26,9 @@ public final class KafkaBroker {
     /** The running broker's bootstrap servers, starting it on first use. */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
+            // the broker must never end the test JVM: Kafka's fatal paths call Exit.exit/halt
+            Exit.setExitProcedure((code, message) -> System.err.println("in-process Kafka asked to exit " + code + ": " + message));
+            Exit.setHaltProcedure((code, message) -> System.err.println("in-process Kafka asked to halt " + code + ": " + message));
             try {
                 KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -73,7 +77,7 @@ public final class KafkaBroker {
         if (cluster != null) {
             try {
                 cluster.close();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 // the JVM is ending anyway
             }
             cluster = null;
