@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * nothing was committed, and the same request can be sent again. The connection pool reconnects by
  * itself once the database is back.
  */
-final class DatabaseUnavailable {
+public final class DatabaseUnavailable {
 
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = Logger.getLogger(DatabaseUnavailable.class);
@@ -25,7 +25,7 @@ final class DatabaseUnavailable {
     private DatabaseUnavailable() {
     }
 
-    static boolean is(Throwable failure) {
+    public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SocketException || t instanceof ClosedConnectionException
                     || (t instanceof IOException && thrownByTheDatabaseClient(t))) {

@@ -3,6 +3,7 @@ package dev.segments.web.jobs;
 import dev.segments.compute.IncrementalPass;
 import dev.segments.compute.IncrementalResult;
 import dev.segments.compute.Trigger;
+import dev.segments.kafka.ConsumerLag;
 import dev.segments.segment.SegmentService;
 import dev.segments.web.Hx;
 import io.quarkus.qute.CheckedTemplate;
@@ -21,7 +22,8 @@ import java.util.List;
 /**
  * Recent compute jobs of every segment, and the buttons that start the incremental pass or a full
  * recompute now (the same service calls as the JSON API). While a job runs, the table polls every
- * 2 s; the poll answers {@value Hx#STOP_POLLING} once none is running.
+ * 2 s; the poll answers {@value Hx#STOP_POLLING} once none is running. With the Kafka intake on, a
+ * section shows the consumer group's lag per partition (the latest reading of {@link ConsumerLag}).
  */
 @Path("/jobs")
 @Produces(MediaType.TEXT_HTML)
@@ -32,7 +34,7 @@ public class JobsPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(JobPage page);
+        static native TemplateInstance list(JobPage page, ConsumerLag.Report kafka);
 
         static native TemplateInstance list$table(JobPage page);
 
@@ -53,17 +55,19 @@ public class JobsPage {
     private final Pool pool;
     private final SegmentService segments;
     private final IncrementalPass incremental;
+    private final ConsumerLag kafkaLag;
 
-    public JobsPage(JobRows rows, Pool pool, SegmentService segments, IncrementalPass incremental) {
+    public JobsPage(JobRows rows, Pool pool, SegmentService segments, IncrementalPass incremental, ConsumerLag kafkaLag) {
         this.rows = rows;
         this.pool = pool;
         this.segments = segments;
         this.incremental = incremental;
+        this.kafkaLag = kafkaLag;
     }
 
     @GET
     public Uni<TemplateInstance> list(@QueryParam("before") String before) {
-        return page(cursor(before)).map(Templates::list);
+        return page(cursor(before)).map(page -> Templates.list(page, kafkaLag.report()));
     }
 
     /** The table alone: for the 2 s poll and after a button. */
