@@ -79,6 +79,37 @@ class AttributeCatalogApiTest {
     }
 
     @Test
+    void shouldEqualARecountFromScratchAfterRandomTypeChanges() {
+        java.util.Random random = new java.util.Random(20261207);
+        String[] values = {"\"s\"", "1", "2.5", "true", "null", "[1]", "{\"k\": 1}"};
+        for (int round = 0; round < 20; round++) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 50; i++) {
+                long user = 7_302_000 + random.nextInt(40);
+                batch.append(i == 0 ? "" : ",").append("{\"user_id\": \"").append(user).append("\", \"attributes\": {")
+                        .append("\"atc_r").append(random.nextInt(4)).append("\": ").append(values[random.nextInt(values.length)])
+                        .append(", \"atc_r").append(random.nextInt(4)).append("\": ").append(values[random.nextInt(values.length)])
+                        .append("}}");
+            }
+            events(batch.append("]").toString()).statusCode(200);
+            if (round % 5 == 4) {
+                putAttributes(7_302_000 + random.nextInt(40), "{\"atc_r0\": " + values[random.nextInt(values.length)] + "}")
+                        .statusCode(200);
+            }
+        }
+        String kept = "SELECT attribute, json_type, sum(users) AS n FROM attribute_stats WHERE attribute LIKE 'atc_r%'"
+                + " GROUP BY 1, 2 HAVING sum(users) <> 0";
+        String recount = "SELECT a.key, jsonb_typeof(a.value), count(*) FROM user_attribute_snapshot s,"
+                + " jsonb_each(s.attributes) a WHERE a.key LIKE 'atc_r%' GROUP BY 1, 2";
+        long differences = pool.query("SELECT count(*) FROM ((" + kept + ") EXCEPT (" + recount + ")) d1")
+                .execute().await().indefinitely().iterator().next().getLong(0)
+                + pool.query("SELECT count(*) FROM ((" + recount + ") EXCEPT (" + kept + ")) d2")
+                .execute().await().indefinitely().iterator().next().getLong(0);
+        assertEquals(0, differences, "attribute_stats equals a recount from the snapshots");
+        assertEquals(true, users("atc_r0", "string") + users("atc_r0", "number") > 0, "the changes reached the catalog");
+    }
+
+    @Test
     void shouldKeepThePopulationEqualToTheSnapshotCount() {
         importUsers(ndjson(7_301_000, 25, i -> "{\"atc_pop\": 1}")).statusCode(200);
         given().delete("/api/v1/users/7301000").then().statusCode(204);
