@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.membership.HistoryEntry;
 import dev.segments.membership.HistoryStore;
 import dev.segments.problem.ProblemException;
-import dev.segments.user.UserIdText;
 import dev.segments.user.UserKeys;
 import dev.segments.user.UserService;
 import dev.segments.web.UserIdLinks;
@@ -67,7 +66,10 @@ public class UsersPage {
         if (!UserIdLinks.isUserId(id)) {
             return notFound(id);
         }
-        return Uni.createFrom().item(Response.seeOther(URI.create("/users/" + UserIdText.url(id))).build());
+        if (UserIdLinks.isDotSegment(id)) {
+            return user(id, null); // no path can carry it: the page answers here
+        }
+        return Uni.createFrom().item(Response.seeOther(URI.create(UserIdLinks.userPage(id))).build());
     }
 
     /** A user's page, by external id (URL-decoded from the path). */
