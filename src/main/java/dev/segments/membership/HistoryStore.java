@@ -92,8 +92,8 @@ public class HistoryStore {
         List<HistoryEntry> entries = new ArrayList<>(rows.size());
         FeedCursor last = null;
         for (Row row : rows) {
-            entries.add(new HistoryEntry(row.getLong(0), UserIdSql.external(row.getLong(1), row.getString(12)), row.getLong(2), row.getString(3),
-                    row.getString(4), row.getOffsetDateTime(5).toInstant(),
+            entries.add(new HistoryEntry(row.getLong(0), UserIdSql.external(row.getLong(1), row.getString(12)),
+                    row.getLong(2), row.getString(3), row.getString(4), row.getOffsetDateTime(5).toInstant(),
                     Cause.of(row.getString(6), row.getString(7), row.getLong(8), row.getString(9), row.getString(10))));
             last = new FeedCursor(Long.parseLong(row.getString(11)), row.getLong(0));
         }

@@ -63,16 +63,18 @@ class StringIdExportTest {
         });
         assertEquals(List.of("7300001", COMMA + "-d", QUOTE + "-d", WIDE + "-d"), ids);
 
-        JsonPath first = exportAndWait(segment, destination, "csv", "diff", "completed");
+        Path diffs = dir.resolve("diff"); // a destination of its own: a full export is a baseline too
+        long diffDestination = createDirectory("xid dir diff", diffs.toString());
+        JsonPath first = exportAndWait(segment, diffDestination, "csv", "diff", "completed");
         assertEquals(List.of("user_id,change", "7300001,entered", "\"xid,comma-d\",entered", "\"xid \"\"q\\\"\"-d\",entered",
-                WIDE + "-d,entered"), Files.readAllLines(dir.resolve(first.getString("file_name"))));
+                WIDE + "-d,entered"), Files.readAllLines(diffs.resolve(first.getString("file_name"))));
 
         UserKeysSql.putUser(dataSource, COMMA + "-d", "{\"xid_dir\": false}"); // leaves
         UserKeysSql.putUser(dataSource, "xid new\"one-d", "{\"xid_dir\": true}"); // joins
         recompute(segment);
-        JsonPath second = exportAndWait(segment, destination, "ndjson", "diff", "completed");
+        JsonPath second = exportAndWait(segment, diffDestination, "ndjson", "diff", "completed");
         assertEquals(List.of("{\"user_id\":\"xid,comma-d\",\"change\":\"left\"}", "{\"user_id\":\"xid new\\\"one-d\",\"change\":\"entered\"}"),
-                Files.readAllLines(dir.resolve(second.getString("file_name"))));
+                Files.readAllLines(diffs.resolve(second.getString("file_name"))));
     }
 
     @Test

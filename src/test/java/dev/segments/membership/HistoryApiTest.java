@@ -97,7 +97,8 @@ class HistoryApiTest {
         badRequest("/api/v1/users/910003/history?after=abc", "/after");
         badRequest("/api/v1/users/910003/history?limit=0", "/limit");
         badRequest("/api/v1/users/910003/history?segment_id=x", "/segment_id");
-        badRequest("/api/v1/users/abc/history", "/id");
+        given().get("/api/v1/users/abc/history").then().statusCode(404); // a string id no user has
+        badRequest("/api/v1/users/" + "x".repeat(256) + "/history", "/user_id");
         badRequest("/api/v1/segments/" + segment + "/history?after=12", "/after");
         badRequest("/api/v1/segments/" + segment + "/history?after=a-b", "/after");
         badRequest("/api/v1/segments/" + segment + "/changes?since=-1-5", "/since");

@@ -62,6 +62,12 @@ class UserLookupBrowserTest {
                 .body(containsString("href=\"/users/" + UserIdText.url(id) + "\"")).body(containsString("is a member since"));
         given().queryParam("user", "ulbt never seen").get("/segments/" + segment + "/member").then().statusCode(200)
                 .body(containsString("No user has the id “ulbt never seen”"));
+
+        // "..", which no URL path can carry, is answered by the lookup itself and linked to it
+        UserKeysSql.putUser(dataSource, "..", "{\"ulbt_str\": true}");
+        given().get("/users?id=..").then().statusCode(200).body(containsString("<h1>User ..</h1>"));
+        given().queryParam("user", "..").get("/segments/" + segment + "/member").then().statusCode(200)
+                .body(containsString("href=\"/users?id=..\""));
     }
 
     @Test

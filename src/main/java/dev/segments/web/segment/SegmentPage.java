@@ -3,8 +3,8 @@ package dev.segments.web.segment;
 import dev.segments.compute.Trigger;
 import dev.segments.problem.ProblemException;
 import dev.segments.segment.SegmentService;
-import dev.segments.user.UserIds;
 import dev.segments.web.Hx;
+import dev.segments.web.UserIdLinks;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
@@ -148,7 +148,7 @@ public class SegmentPage {
     @Path("/{id}/member")
     public Uni<Response> member(@PathParam("id") String rawId, @QueryParam("user") String user) {
         String userId = user == null ? "" : user;
-        return withId(rawId, id -> !valid(userId)
+        return withId(rawId, id -> !UserIdLinks.isUserId(userId)
                 ? Uni.createFrom().item(ok(Templates.membership(userId, false, null)))
                 : parts.membership(id, userId).map(member -> ok(Templates.membership(userId, member != null,
                         member == null ? null : member.orElse(null)))));
@@ -194,16 +194,6 @@ public class SegmentPage {
     private static Uni<Response> withId(String rawId, java.util.function.Function<Long, Uni<Response>> answer) {
         Long id = id(rawId);
         return id == null ? Uni.createFrom().item(notFound(rawId)) : answer.apply(id);
-    }
-
-    /** Whether the text is a user id (one that some user could have). */
-    static boolean valid(String userId) {
-        try {
-            UserIds.fromPath(userId);
-            return true;
-        } catch (ProblemException e) {
-            return false;
-        }
     }
 
     /** A positive id, or null when the text is not one. */

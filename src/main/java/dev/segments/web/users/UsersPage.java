@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.membership.HistoryEntry;
 import dev.segments.membership.HistoryStore;
 import dev.segments.problem.ProblemException;
-import dev.segments.user.UserIdText;
-import dev.segments.user.UserIds;
 import dev.segments.user.UserKeys;
 import dev.segments.user.UserService;
+import dev.segments.web.UserIdLinks;
 import dev.segments.user.UserService.UserView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -64,17 +63,20 @@ public class UsersPage {
         if (id == null || id.isEmpty()) {
             return html(Templates.lookup("", null), 200);
         }
-        if (!valid(id)) {
+        if (!UserIdLinks.isUserId(id)) {
             return notFound(id);
         }
-        return Uni.createFrom().item(Response.seeOther(URI.create("/users/" + UserIdText.url(id))).build());
+        if (UserIdLinks.isDotSegment(id)) {
+            return user(id, null); // no path can carry it: the page answers here
+        }
+        return Uni.createFrom().item(Response.seeOther(URI.create(UserIdLinks.userPage(id))).build());
     }
 
     /** A user's page, by external id (URL-decoded from the path). */
     @GET
     @Path("/{id}")
     public Uni<Response> user(@PathParam("id") String id, @QueryParam("before") String before) {
-        if (!valid(id)) {
+        if (!UserIdLinks.isUserId(id)) {
             return notFound(id);
         }
         Long cursor = positive(before);
@@ -104,15 +106,6 @@ public class UsersPage {
         node.fields().forEachRemaining(field -> attributes.add(new Attribute(field.getKey(), field.getValue().toString())));
         attributes.sort((a, b) -> a.key().compareTo(b.key()));
         return attributes;
-    }
-
-    private static boolean valid(String id) {
-        try {
-            UserIds.fromPath(id);
-            return true;
-        } catch (ProblemException e) {
-            return false;
-        }
     }
 
     private static Long positive(String raw) {
