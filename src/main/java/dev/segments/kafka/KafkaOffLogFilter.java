@@ -1,9 +1,9 @@
 package dev.segments.kafka;
 
 import io.quarkus.logging.LoggingFilter;
+import java.util.Arrays;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
-import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * Drops the one warning the disabled intake causes: with {@code kafka.bootstrap.servers} unset, SmallRye
@@ -17,12 +17,13 @@ public final class KafkaOffLogFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
+        String message = record.getMessage();
         if (message == null || !message.contains("SRMSG00207")) {
             return true;
         }
-        // the message lists one component per line after its first line
-        long components = message.lines().skip(1).filter(line -> !line.isBlank()).count();
-        return !(components == 1 && message.contains(CONSUMER));
+        // the unconnected components are listed one a line, each "... has no upstream" (or downstream)
+        String text = message + " " + Arrays.toString(record.getParameters());
+        long components = text.lines().filter(line -> line.contains(" has no ")).count();
+        return !(components == 1 && text.contains(CONSUMER));
     }
 }

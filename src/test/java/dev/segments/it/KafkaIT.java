@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * with SIGKILL while it applies a backlog and started again. Afterwards every user's snapshot equals a
  * serial replay of all events (values and per-attribute times), no join or leave was written twice, the
  * memberships equal a from-scratch evaluation in hand-written SQL, and a full recompute changes nothing.
+ * Last, PostgreSQL is stopped for 4 s under a further backlog: the same processes wait it out, and
+ * nothing is dead-lettered.
  */
 class KafkaIT {
 
@@ -47,6 +49,7 @@ class KafkaIT {
     private static final int USERS = 3_000;
     private static final int FIRST_EVENTS = 12_000;
     private static final int SECOND_EVENTS = 40_000;
+    private static final int OUTAGE_EVENTS = 10_000;
     private static final long BASE_TIME = System.currentTimeMillis() - 3_600_000;
     private static final String[] COUNTRIES = {"US", "DE", "FR", "BR"};
     private static final String[] PLANS = {"free", "pro", "team"};
@@ -94,7 +97,7 @@ class KafkaIT {
     }
 
     @Test
-    void shouldSplitThePartitionsAndSurviveAKilledInstanceWithoutLosingOrRepeatingAnEvent() throws Exception {
+    void shouldSplitThePartitionsAndSurviveAKilledInstanceAndADatabaseOutageWithoutLosingOrRepeatingAnEvent() throws Exception {
         Map<Long, Population.Definition> segments = Population.createSegments(a.http(), "kafka", Population.definitions(6));
         Await.until("both instances in the group, each with partitions", Duration.ofSeconds(60), KafkaIT::bothAssigned, KafkaIT::logs);
 
@@ -126,8 +129,27 @@ class KafkaIT {
                 + "committed to Kafka, and restarted; backlog done %.1f s later; at least %,.0f records applied before the "
                 + "kill were delivered again", SECOND_EVENTS, lagAtKill, (System.nanoTime() - started) / 1e9, deliveredAgain));
 
+        // PostgreSQL stopped for 4 s while both instances apply a backlog: waited out, nothing dead-lettered
+        produce(OUTAGE_EVENTS);
+        database.stop();
+        long lagAtStop = lag();
+        FIGURES.fault();
+        AppProcess.sleep(4_000);
+        database.start();
+        db.close();
+        db = database.connect();
+        started = System.nanoTime();
+        awaitNoLag(Duration.ofSeconds(120));
+        assertTrue(a.alive() && b.alive(), "both instances outlived the outage");
+        long deadLetters = deadLetters();
+        assertEquals(0, deadLetters, "messages dead-lettered although every message is valid");
+        FIGURES.add(String.format("%,d more events, PostgreSQL stopped for 4 s with %,d of them not committed to Kafka: "
+                + "backlog done %.1f s after the restart, by the same processes; %d dead letters", OUTAGE_EVENTS, lagAtStop,
+                (System.nanoTime() - started) / 1e9, deadLetters));
+
         long snapshotMismatches = snapshotMismatches();
-        FIGURES.events(FIRST_EVENTS + SECOND_EVENTS, FIRST_EVENTS + SECOND_EVENTS);
+        int events = FIRST_EVENTS + SECOND_EVENTS + OUTAGE_EVENTS;
+        FIGURES.events(events, events);
         FIGURES.checked(USERS, snapshotMismatches);
         assertEquals(0, snapshotMismatches, "snapshots (values and times) differ from a serial replay of every event");
 
@@ -215,6 +237,18 @@ class KafkaIT {
             changed += job.get("added_count").asLong() + job.get("removed_count").asLong();
         }
         return changed;
+    }
+
+    /** Records on the dead-letter topic (none while it does not exist). */
+    private static long deadLetters() throws Exception {
+        String topic = TOPIC + ".dead-letter";
+        if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
     }
 
     private static boolean bothAssigned() {
