@@ -62,6 +62,11 @@ public final class UserIds {
                 errors.add(new FieldError(pointer, "a numeric user_id must be a whole number; send other ids as strings"));
                 return null;
             }
+            // measured before it is written out: 1e999999999 would take minutes to expand, and cannot be an id
+            if (number.precision() - number.scale() > MAX_LENGTH) {
+                errors.add(new FieldError(pointer, "user_id must have 1 to 255 characters (a number of more than 255 digits)"));
+                return null;
+            }
             return check(number.toBigInteger().toString(), pointer, errors);
         }
         if (!node.isTextual()) {

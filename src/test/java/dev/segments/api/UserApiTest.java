@@ -242,6 +242,8 @@ class UserApiTest {
                 .statusCode(400).body("errors.pointer", contains("/2/user_id"));
         importUsers("{\"user_id\": \"" + "x".repeat(256) + "\", \"attributes\": {}}\n")
                 .statusCode(400).body("errors.pointer", contains("/1/user_id"));
+        importUsers("{\"user_id\": 1e999999999, \"attributes\": {}}\n") // refused without writing out a billion digits
+                .statusCode(400).body("errors.pointer", contains("/1/user_id"));
         given().get("/api/v1/users/40401").then().statusCode(404);
         assertEquals(0, Sql.count(dataSource, "SELECT count(*) FROM user_key WHERE external_id = 'ua-bad-1'"));
     }
