@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -24,13 +25,14 @@ import org.postgresql.copy.PGCopyOutputStream;
  * streamed with {@code COPY} into a temporary table while PostgreSQL parses the previous ones, so
  * memory stays constant however many lines come; then a few set-based statements
  * ({@link ImportStaging}) map string ids, write the snapshots (the table's triggers keep the counts,
- * the estimate sample and the flags' copies) and flag every imported user dirty: the next incremental
+ * the estimate sample and the copies on existing flags) and flag every imported user dirty: the next incremental
  * pass brings their memberships up to date. If a user appears on several lines, the last one wins.
  * Runs on a worker thread (blocking JDBC).
  */
 @ApplicationScoped
 public class UserImport {
 
+    private static final Logger LOG = Logger.getLogger(UserImport.class);
     private static final int COPY_BUFFER = 1 << 16;
 
     private final AgroalDataSource dataSource;
@@ -47,7 +49,9 @@ public class UserImport {
             conn.setAutoCommit(false);
             try {
                 ImportStaging.create(conn);
-                stage(conn, body);
+                long start = System.nanoTime();
+                long lines = stage(conn, body);
+                LOG.infof("Import: %,d lines read, checked and copied in %d ms", lines, (System.nanoTime() - start) / 1_000_000);
                 long imported = ImportStaging.apply(conn);
                 conn.commit();
                 return imported;
@@ -63,7 +67,7 @@ public class UserImport {
     }
 
     /** Copies the checked lines into the staging table; a bad line cancels the copy and is thrown. */
-    private void stage(Connection conn, InputStream body) throws SQLException {
+    private long stage(Connection conn, InputStream body) throws SQLException {
         ImportLine parser = new ImportLine(json, ChangeRequests.micros(Instant.now()));
         PGCopyOutputStream copy = new PGCopyOutputStream(conn.unwrap(PGConnection.class), ImportStaging.COPY, COPY_BUFFER);
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), COPY_BUFFER)) {
@@ -76,7 +80,7 @@ public class UserImport {
                 }
             }
             out.flush();
-            copy.endCopy();
+            return copy.endCopy();
         } catch (IOException | RuntimeException e) {
             if (copy.isActive()) {
                 copy.cancelCopy();
