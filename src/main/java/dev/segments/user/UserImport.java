@@ -2,6 +2,7 @@ package dev.segments.user;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.segments.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedReader;
@@ -62,6 +63,12 @@ public class UserImport {
                 conn.setAutoCommit(true);
             }
         } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("22") || state.equals("54000")) {
+                // the safety net the reactive client's mapper is for the other endpoints: a value the checks
+                // let through but the database cannot hold is the request's fault; nothing was committed
+                throw ProblemException.badRequest("", "A value in the import cannot be stored: " + e.getMessage());
+            }
             throw new IllegalStateException("import failed: " + e.getMessage(), e);
         }
     }
