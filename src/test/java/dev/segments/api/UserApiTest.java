@@ -18,10 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.testing.PostgresResource;
+import dev.segments.testing.Sql;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,9 @@ class UserApiTest {
 
     private static final long FROM = 40_000;
     private static final long TO = 40_999;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Test
     void shouldReplaceTheWholeSnapshotOnPut() {
@@ -175,7 +181,7 @@ class UserApiTest {
     void shouldRejectAnImportWithABadLineAndImportNothing() {
         importUsers("""
                 {"user_id": 40201, "attributes": {"ua_imp_bad": 1}}
-                {"user_id": "x", "attributes": {"ua_imp_bad": 2}}
+                {"user_id": "", "attributes": {"ua_imp_bad": 2}}
                 """).statusCode(400).contentType("application/problem+json")
                 .body("errors.pointer", contains("/2/user_id"))
                 .body("detail", containsString("line 2"));
@@ -192,6 +198,68 @@ class UserApiTest {
 
         for (long user = 40_201; user <= 40_205; user++) {
             given().get("/api/v1/users/" + user).then().statusCode(404);
+        }
+    }
+
+    @Test
+    void shouldImportStringIdsAndTakeANumberAsItsDecimalString() throws Exception {
+        importUsers("""
+                {"user_id": "ua-str-1", "attributes": {"ua_sid": "a"}}
+                {"user_id": 40301, "attributes": {"ua_sid": "number"}}
+                {"user_id": "40301", "attributes": {"ua_sid": "string", "ua_sid_n": 1}}
+                {"user_id": "040301", "attributes": {"ua_sid": "leading zero"}}
+                """).statusCode(200).body("imported", equalTo(3));
+
+        // 40301 given as a number and as a string is one user: the later line wins, no user_key row
+        given().get("/api/v1/users/40301").then().statusCode(200)
+                .body("attributes", equalTo(Map.of("ua_sid", "string", "ua_sid_n", 1)));
+        assertEquals(0, Sql.count(dataSource, "SELECT count(*) FROM user_key WHERE external_id = '40301'"));
+        // the others are mapped to internal ids from 2^62 up, and imported and flagged like numeric ids
+        long str = internalId("ua-str-1");
+        long zero = internalId("040301");
+        assertTrue(str >= 1L << 62 && zero >= 1L << 62 && str != zero, str + ", " + zero);
+        assertEquals("{\"ua_sid\": \"a\"}", text("SELECT attributes::text FROM user_attribute_snapshot WHERE user_id = " + str));
+        assertEquals("{\"ua_sid\": \"leading zero\"}",
+                text("SELECT attributes::text FROM user_attribute_snapshot WHERE user_id = " + zero));
+        assertEquals(3, Sql.count(dataSource, "SELECT count(*) FROM dirty_user d JOIN user_attribute_snapshot s USING (user_id) "
+                + "WHERE user_id IN (40301, " + str + ", " + zero + ") AND (d.attributes IS NULL OR d.attributes = s.attributes::text)"));
+        assertTrue(text("SELECT attribute_times::text FROM user_attribute_snapshot WHERE user_id = 40301").contains("\"ua_sid_n\""));
+
+        // imported again: the same internal id, the snapshot replaced
+        importUsers("""
+                {"user_id": "ua-str-1", "attributes": {"ua_sid": "b"}}
+                """).statusCode(200).body("imported", equalTo(1));
+        assertEquals(str, internalId("ua-str-1"));
+        assertEquals("{\"ua_sid\": \"b\"}", text("SELECT attributes::text FROM user_attribute_snapshot WHERE user_id = " + str));
+    }
+
+    @Test
+    void shouldRejectABadUserIdNamingItsLineAndImportNothing() throws Exception {
+        importUsers("""
+                {"user_id": "ua-bad-1", "attributes": {"ua_bad_id": 1}}
+                {"user_id": 40401, "attributes": {"ua_bad_id": 1}}
+                {"user_id": 1.5, "attributes": {"ua_bad_id": 1}}
+                """).statusCode(400).contentType("application/problem+json")
+                .body("errors.pointer", contains("/3/user_id"))
+                .body("detail", containsString("line 3"));
+        importUsers("{\"user_id\": \"ua-bad-1\", \"attributes\": {}}\n{\"user_id\": \"tab\\there\", \"attributes\": {}}\n")
+                .statusCode(400).body("errors.pointer", contains("/2/user_id"));
+        importUsers("{\"user_id\": \"" + "x".repeat(256) + "\", \"attributes\": {}}\n")
+                .statusCode(400).body("errors.pointer", contains("/1/user_id"));
+        importUsers("{\"user_id\": 1e999999999, \"attributes\": {}}\n") // refused without writing out a billion digits
+                .statusCode(400).body("errors.pointer", contains("/1/user_id"));
+        given().get("/api/v1/users/40401").then().statusCode(404);
+        assertEquals(0, Sql.count(dataSource, "SELECT count(*) FROM user_key WHERE external_id = 'ua-bad-1'"));
+    }
+
+    private long internalId(String externalId) throws Exception {
+        return Sql.count(dataSource, "SELECT id FROM user_key WHERE external_id = '" + externalId + "'");
+    }
+
+    private String text(String query) throws Exception {
+        try (var conn = dataSource.getConnection(); var sql = conn.createStatement(); var rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 }

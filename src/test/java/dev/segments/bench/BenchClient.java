@@ -33,6 +33,17 @@ final class BenchClient {
         return send(request, expectedStatus);
     }
 
+    /** Streams a file as the body of a POST (large NDJSON imports). */
+    JsonNode postFile(String path, java.nio.file.Path file, String contentType) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header())
+                    .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+            return send(request, 200);
+        } catch (java.io.FileNotFoundException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     JsonNode get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header()).GET().build(), 200);
     }

@@ -14,6 +14,8 @@ final class BenchOnly {
     static final String ESTIMATE = "estimate";
     static final String EXPORT = "export";
     static final String INCREMENTAL = "incremental";
+    static final String IMPORT = "import";
+    static final String INTAKE = "intake";
 
     private BenchOnly() {
     }

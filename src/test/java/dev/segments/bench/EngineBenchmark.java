@@ -46,6 +46,21 @@ class EngineBenchmark {
                 return;
             }
         }
+        if (BenchOnly.selected(BenchOnly.IMPORT)) { // the NDJSON import against an INSERT … SELECT of the same rows
+            String only = new ImportBench(pool, new BenchClient(base, json), settings, target).run(
+                    "./mvnw -B verify -Pbenchmark -Dbench.only=import -Dbench.users=" + settings.users());
+            Files.writeString(target.resolve("benchmark-import.md"), only);
+            System.out.println(only);
+            return;
+        }
+        if (BenchOnly.selected(BenchOnly.INTAKE)) { // rows #4a-#4d, each against a baseline of the same run
+            ImportBench imports = new ImportBench(pool, new BenchClient(base, json), settings, target);
+            String only = new IntakeBench(pool, base, json, settings, imports).run(
+                    "./mvnw -B package -DskipTests && ./mvnw -B verify -Pbenchmark -DskipITs -Dbench.only=intake -Dbench.users=" + settings.users());
+            Files.writeString(target.resolve("benchmark-intake.md"), only);
+            System.out.println(only);
+            return;
+        }
         if (BenchOnly.selected(BenchOnly.INCREMENTAL)) { // rows #1, #3, #3b in rounds, data reusable (-Dbench.data-dir)
             String only = new EngineBench(pool, new BenchClient(base, json), json, settings, target)
                     .runIncrementalOnly(Integer.getInteger("bench.warmup-rounds", 2), Integer.getInteger("bench.rounds", 3));
