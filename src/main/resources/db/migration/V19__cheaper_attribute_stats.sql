@@ -3,9 +3,12 @@
 -- lookups per attribute), it decomposes each document once (jsonb_each) and lets the counts cancel:
 --     delta(attribute, type) = #(new rows holding attribute with that type) - #(old rows holding it)
 -- which is exactly what the old trigger added (only keys whose JSON type changed survive the sum, and an
--- unchanged row contributes +1 and -1 for each of its keys). Measured on 1,000-row event batches against
--- 1,000,000 snapshots of 15 attributes: the batch's snapshot UPDATE went from about 215 ms to 170 ms.
--- A user_id changed by hand now also keeps the counts (its keys cancel), where the old join skipped it.
+-- unchanged row contributes +1 and -1 for each of its keys). A user_id changed by hand now also keeps the
+-- counts (its keys cancel), where the old join of old and new rows by user_id skipped the row.
+-- The gain is small: on 1,000-row event batches against 1,000,000 snapshots of 15 attributes, the batch's
+-- snapshot UPDATE took 170 ms instead of 215 ms of wall time on a loaded machine, and 2% less backend CPU
+-- measured more carefully (docs/benchmark.md, "Event intake: where the time goes"); the trigger's cost is
+-- mostly in reading every document at all, which only a writer that knows its changes can avoid.
 CREATE OR REPLACE FUNCTION snapshot_stats_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
