@@ -142,13 +142,38 @@ class HostileInputTest {
         }
         String now = fingerprint();
         if (!now.equals(baseline)) {
-            failures.add("the database changed although " + status + " rejected " + attempt.describe());
+            failures.add("the database changed (" + changedTables(baseline, now) + ") although " + status + " rejected "
+                    + attempt.describe());
             baseline = settled();
         }
     }
 
-    /** The fingerprint once it stopped changing (a compute or an export may run after a 2xx). */
+    /** The tables whose part of two fingerprints differs. */
+    private static String changedTables(String before, String after) {
+        List<String> changed = new ArrayList<>();
+        String[] was = before.split(" ");
+        String[] is = after.split(" ");
+        for (int i = 0; i < Math.min(was.length, is.length); i++) {
+            if (!was[i].equals(is[i])) {
+                changed.add(is[i].substring(0, is[i].lastIndexOf('=')));
+            }
+        }
+        return String.join(", ", changed);
+    }
+
+    /**
+     * The fingerprint once it stopped changing and no compute job or export is running (a 2xx may start
+     * them; a compute writes in one transaction, so the fingerprint can stand still while one runs).
+     */
     private String settled() {
+        for (int i = 0; i < 600 && busy(); i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         String last = fingerprint();
         for (int i = 0; i < 100; i++) {
             try {
@@ -222,6 +247,12 @@ class HostileInputTest {
     }
 
     /** Row counts and an md5 of every row of each table. */
+    private boolean busy() {
+        return pool.query("SELECT (SELECT count(*) FROM segment_compute_job WHERE status = 'running')"
+                + " + (SELECT count(*) FROM segment_export WHERE status = 'running')")
+                .execute().await().atMost(Duration.ofSeconds(60)).iterator().next().getLong(0) > 0;
+    }
+
     private String fingerprint() {
         StringBuilder all = new StringBuilder();
         for (String table : TABLES) {
