@@ -162,8 +162,9 @@ class HostileInputTest {
     }
 
     /**
-     * The fingerprint once it stopped changing and no compute job or export is running (a 2xx may start
-     * them; a compute writes in one transaction, so the fingerprint can stand still while one runs).
+     * The fingerprint once it stopped changing and no compute job is running and no export is queued or
+     * running (a 2xx may start them; a compute writes in one transaction, and an export retries after a
+     * back-off, so the fingerprint can stand still while one is under way), waiting at most 30 s for them.
      */
     private String settled() {
         for (int i = 0; i < 600 && busy(); i++) {
@@ -249,7 +250,7 @@ class HostileInputTest {
     /** Row counts and an md5 of every row of each table. */
     private boolean busy() {
         return pool.query("SELECT (SELECT count(*) FROM segment_compute_job WHERE status = 'running')"
-                + " + (SELECT count(*) FROM segment_export WHERE status = 'running')")
+                + " + (SELECT count(*) FROM segment_export WHERE status IN ('queued', 'running'))")
                 .execute().await().atMost(Duration.ofSeconds(60)).iterator().next().getLong(0) > 0;
     }
 

@@ -54,7 +54,7 @@ class SegmentSourceApiTest {
                 + " AND attributes = '{\"src_plan\": \"pro\", \"email\": \"peter@example.com\", \"address.city\": \"Oslo\"}'"));
         assertEquals(1, count("SELECT count(*) FROM segment_membership WHERE removed_at IS NULL AND segment_id = " + pro
                 + " AND user_id = " + user));
-        assertEquals(1, count("SELECT count(*) FROM membership_event WHERE user_id = " + user
+        assertEquals(1, count("SELECT count(*) FROM membership_event WHERE user_id = " + user + " AND segment_id = " + pro
                 + " AND event_id = '022bb90c-bbac-11e4-8dfc-aa07a5b093db'"));
     }
 
@@ -66,7 +66,7 @@ class SegmentSourceApiTest {
                   {"type": "track", "userId": "src-b1", "event": "Order Completed", "messageId": "src-m2"},
                   {"type": "page", "anonymousId": "a-1", "name": "Home", "messageId": "src-m3"},
                   {"type": "identify", "anonymousId": "a-1", "traits": {"src_score": 1}, "messageId": "src-m4"},
-                  {"type": "identify", "userId": 4711, "messageId": "src-m5", "traits": {"src_score": 20},
+                  {"type": "identify", "userId": 8470011, "messageId": "src-m5", "traits": {"src_score": 20},
                    "timestamp": "2026-12-01T10:00:00Z"},
                   {"type": "group", "userId": "src-b1", "groupId": "g1"}]}""";
         send(batch).statusCode(200)
@@ -79,7 +79,7 @@ class SegmentSourceApiTest {
         // Segment retries a delivery it did not see acknowledged: nothing changes
         send(batch).statusCode(200).body("applied", equalTo(2)).body("duplicates", equalTo(2)).body("joined", equalTo(0));
         assertEquals(history, count("SELECT count(*) FROM membership_event WHERE event_id LIKE 'src-m%'"));
-        assertEquals(1, count("SELECT count(*) FROM user_attribute_snapshot WHERE user_id = 4711"
+        assertEquals(1, count("SELECT count(*) FROM user_attribute_snapshot WHERE user_id = 8470011"
                 + " AND attributes = '{\"src_score\": 20}'"));
         assertEquals(0, count("SELECT count(*) FROM user_key WHERE external_id = 'a-1'"), "anonymous ids make no user");
     }

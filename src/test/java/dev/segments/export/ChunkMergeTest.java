@@ -72,9 +72,15 @@ class ChunkMergeTest {
 
     @Test
     void shouldRetainNoMoreHeapForFourTimesTheMembers() throws Exception {
-        long one = retainedDuringMerge(N, false);
-        long four = retainedDuringMerge(4 * N, false);
-        System.out.printf("merge retained %,d bytes for 1M generated ids, %,d for 4M%n", one, four);
+        // the least growth of up to three tries: a collection timed badly on a busy machine can only add to a
+        // measurement (a region still in use), while a structure that grows with the members shows every time
+        long one = 0;
+        long four = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && four - one >= 1_500_000; attempt++) {
+            one = retainedDuringMerge(N, false);
+            four = retainedDuringMerge(4 * N, false);
+            System.out.printf("merge retained %,d bytes for 1M generated ids, %,d for 4M%n", one, four);
+        }
         // a structure of even 1 byte per member would add 3 MB here; a long per member, 24 MB
         assertTrue(four - one < 1_500_000, "retained " + one + " bytes for 1M members, " + four + " for 4M");
     }
