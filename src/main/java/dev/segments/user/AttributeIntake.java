@@ -35,6 +35,9 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class AttributeIntake {
 
+    private static final Comparator<AppliedEvents.Key> KEY_ORDER =
+            Comparator.comparingLong(AppliedEvents.Key::userId).thenComparing(AppliedEvents.Key::eventId);
+
     private final Pool pool;
     private final CatalogCache catalogs;
     private final SnapshotStore snapshots;
@@ -112,9 +115,6 @@ public class AttributeIntake {
             return kept;
         });
     }
-
-    private static final Comparator<AppliedEvents.Key> KEY_ORDER =
-            Comparator.comparingLong(AppliedEvents.Key::userId).thenComparing(AppliedEvents.Key::eventId);
 
     private Uni<IntakeResult> evaluateAndWrite(SqlConnection conn, Batch batch, Long[] users, Map<Long, String> external,
             int processed, int duplicates) {
