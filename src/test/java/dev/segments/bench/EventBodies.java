@@ -58,18 +58,6 @@ final class EventBodies {
     }
 
     private ObjectNode change() {
-        ObjectNode attributes = JSON.objectNode();
-        int count = 1 + random.nextInt(3);
-        for (int i = 0; i < count; i++) {
-            switch (random.nextInt(6)) {
-                case 0 -> attributes.put("sessions_30d", random.nextInt(90));
-                case 1 -> attributes.put("lifetime_value", Math.round(random.nextDouble() * 250_000) / 100.0);
-                case 2 -> attributes.put("account_tier", BenchUsers.TIERS[random.nextInt(BenchUsers.TIERS.length)]);
-                case 3 -> attributes.put("email_opt_in", random.nextBoolean());
-                case 4 -> attributes.put("orders_count", random.nextInt(40));
-                default -> attributes.putArray("tags").add(BenchUsers.TAGS[random.nextInt(BenchUsers.TAGS.length)]);
-            }
-        }
-        return attributes;
+        return EventLoad.change(random);
     }
 }

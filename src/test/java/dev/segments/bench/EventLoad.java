@@ -116,8 +116,12 @@ final class EventLoad {
         return events.toString();
     }
 
-    /** One to three realistic attribute changes. */
     private ObjectNode change() {
+        return change(random);
+    }
+
+    /** One to three realistic attribute changes (also the intake benchmark's, {@link EventBodies}). */
+    static ObjectNode change(Random random) {
         ObjectNode attributes = JSON.objectNode();
         int count = 1 + random.nextInt(3);
         for (int i = 0; i < count; i++) {

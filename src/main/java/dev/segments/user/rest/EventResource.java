@@ -10,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** attribute_changed events, in batches; memberships are current when it answers. */
@@ -29,7 +30,13 @@ public class EventResource {
     @POST
     public Uni<Map<String, Integer>> post(JsonNode body) {
         return intake.apply(ChangeRequests.events(body, config.limits().eventsPerRequest()))
-                .map(result -> Map.of("processed", result.processed(), "duplicates", result.duplicates(),
-                        "joined", result.joined(), "left", result.left()));
+                .map(result -> {
+                    Map<String, Integer> answer = new LinkedHashMap<>(); // in the order the API documents
+                    answer.put("processed", result.processed());
+                    answer.put("duplicates", result.duplicates());
+                    answer.put("joined", result.joined());
+                    answer.put("left", result.left());
+                    return answer;
+                });
     }
 }
