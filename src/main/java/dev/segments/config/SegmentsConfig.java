@@ -60,6 +60,17 @@ public interface SegmentsConfig {
         /** How often keys older than the window are deleted ({@code off} to never delete). */
         @WithDefault("1h")
         String dedupeCleanupEvery();
+
+        /**
+         * Group commit: requests that arrive while this instance's intake transactions are busy are applied
+         * together, in one transaction of at most this many events (a larger request goes alone).
+         */
+        @WithDefault("1000")
+        int groupEvents();
+
+        /** How many intake transactions one instance runs at once; further requests wait and are grouped. */
+        @WithDefault("4")
+        int concurrentGroups();
     }
 
     interface Sources {

@@ -2,12 +2,16 @@ package dev.segments.user;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.compute.MembershipEvaluator;
+import dev.segments.config.SegmentsConfig;
 import dev.segments.db.Locks;
 import dev.segments.membership.MembershipChange;
 import dev.segments.membership.MembershipStore;
 import dev.segments.segment.Catalog;
 import dev.segments.segment.CatalogCache;
 import dev.segments.segment.CatalogSegment;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -44,38 +48,54 @@ public class AttributeIntake {
     private final MembershipStore memberships;
     private final UserKeys keys;
     private final AppliedEvents applied;
+    private final IntakeQueue queue;
 
     public AttributeIntake(Pool pool, CatalogCache catalogs, SnapshotStore snapshots, MembershipStore memberships,
-            UserKeys keys, AppliedEvents applied) {
+            UserKeys keys, AppliedEvents applied, SegmentsConfig config, MeterRegistry meters) {
         this.pool = pool;
         this.catalogs = catalogs;
         this.snapshots = snapshots;
         this.memberships = memberships;
         this.keys = keys;
         this.applied = applied;
+        DistributionSummary groups = DistributionSummary.builder("segments.intake.group.requests")
+                .description("Requests applied together in one intake transaction").register(meters);
+        this.queue = new IntakeQueue(config.intake().groupEvents(), config.intake().concurrentGroups(), this::applyGroup,
+                groups::record);
+        Gauge.builder("segments.intake.waiting", queue, IntakeQueue::waiting)
+                .description("Intake requests waiting for a transaction on this instance").register(meters);
     }
 
     /**
      * Applies the changes in one transaction and answers once it committed. User ids are mapped to internal
      * ids first (outside the transaction; numeric ids need no database round); changes whose idempotency key
-     * was applied before are skipped.
+     * was applied before are skipped. Requests that arrive while the instance's transactions are busy share
+     * one ({@link IntakeQueue}); each answer is still that of its own request alone.
      */
     public Uni<IntakeResult> apply(List<AttributeChange> changes) {
+        return queue.submit(changes);
+    }
+
+    /** Applies several requests (no user in two of them) in one transaction; answers each one's result, in order. */
+    private Uni<List<IntakeResult>> applyGroup(List<List<AttributeChange>> requests) {
         Set<String> externalIds = new HashSet<>();
-        changes.forEach(change -> externalIds.add(change.userId()));
+        requests.forEach(changes -> changes.forEach(change -> externalIds.add(change.userId())));
         return keys.resolve(pool, externalIds).chain(ids -> {
-            List<Keyed> keyed = new ArrayList<>(changes.size());
+            List<Keyed> keyed = new ArrayList<>();
             Map<Long, String> external = new HashMap<>();
-            for (AttributeChange change : changes) {
-                long user = ids.get(change.userId());
-                keyed.add(new Keyed(user, change));
-                external.put(user, change.userId());
+            for (int request = 0; request < requests.size(); request++) {
+                for (AttributeChange change : requests.get(request)) {
+                    long user = ids.get(change.userId());
+                    keyed.add(new Keyed(user, change, request));
+                    external.put(user, change.userId());
+                }
             }
-            return pool.withTransaction(conn -> apply(conn, keyed, external));
+            return pool.withTransaction(conn -> apply(conn, keyed, external))
+                    .map(outcome -> outcome.split(requests));
         });
     }
 
-    private Uni<IntakeResult> apply(SqlConnection conn, List<Keyed> changes, Map<Long, String> external) {
+    private Uni<Outcome> apply(SqlConnection conn, List<Keyed> changes, Map<Long, String> external) {
         Long[] marked = new TreeSet<>(external.keySet()).toArray(Long[]::new);
         return Locks.catalogShared(conn)
                 .chain(() -> catalogs.current(conn))
@@ -83,16 +103,15 @@ public class AttributeIntake {
                         .chain(() -> skipApplied(conn, changes))
                         .chain(fresh -> {
                             Long[] users = fresh.stream().map(Keyed::user).distinct().sorted().toArray(Long[]::new);
-                            int duplicates = changes.size() - fresh.size();
                             if (users.length == 0) {
-                                return Uni.createFrom().item(
-                                        new IntakeResult(changes.size(), duplicates, 0, 0, Map.of(), Map.of()));
+                                return Uni.createFrom().item(new Outcome(changes, fresh, external, List.of(), Map.of(), Map.of()));
                             }
                             return snapshots.createMissing(conn, users)
                                     .chain(created -> snapshots.lock(conn, users)
                                             .map(locked -> merge(catalog, locked, created, fresh)))
-                                    .chain(batch -> evaluateAndWrite(conn, batch, users, external,
-                                            changes.size(), duplicates));
+                                    .chain(batch -> evaluateAndWrite(conn, batch, users)
+                                            .map(written -> new Outcome(changes, fresh, external, written.changes(),
+                                                    batch.snapshots, written.segments())));
                         }));
     }
 
@@ -116,8 +135,7 @@ public class AttributeIntake {
         });
     }
 
-    private Uni<IntakeResult> evaluateAndWrite(SqlConnection conn, Batch batch, Long[] users, Map<Long, String> external,
-            int processed, int duplicates) {
+    private Uni<Written> evaluateAndWrite(SqlConnection conn, Batch batch, Long[] users) {
         Set<Long> segmentIds = new HashSet<>();
         batch.toEvaluate.values().forEach(list -> list.forEach(s -> segmentIds.add(s.id())));
         return Locks.segmentsShared(conn, segmentIds)
@@ -127,26 +145,18 @@ public class AttributeIntake {
                     Instant now = Instant.now();
                     List<MembershipChange> written = new ArrayList<>();
                     Map<Long, Set<Long>> segments = new HashMap<>();
-                    Map<String, Set<Long>> segmentsOut = new HashMap<>();
-                    Map<String, ObjectNode> attributes = new HashMap<>();
                     for (Long user : users) {
                         Set<Long> current = new HashSet<>(open.getOrDefault(user, Set.of()));
                         ObjectNode attrs = batch.snapshots.get(user).attributes();
                         String eventId = batch.eventIds.get(user);
                         MembershipEvaluator.evaluate(attrs, batch.toEvaluate.get(user), current, now).forEach(t ->
                                 written.add(MembershipChange.byEvent(user, t.segmentId(), t.join(), eventId)));
-                        TreeSet<Long> sorted = new TreeSet<>(current);
-                        segments.put(user, sorted);
-                        segmentsOut.put(external.get(user), sorted);
-                        attributes.put(external.get(user), attrs);
+                        segments.put(user, new TreeSet<>(current));
                     }
-                    int joined = (int) written.stream().filter(MembershipChange::join).count();
-                    IntakeResult result = new IntakeResult(processed, duplicates, joined, written.size() - joined,
-                            attributes, segmentsOut);
                     return snapshots.save(conn, batch.snapshots.values())
                             .chain(() -> memberships.write(conn, written))
                             .chain(() -> snapshots.copySegmentSets(conn, read.epoch(), segments))
-                            .replaceWith(result);
+                            .replaceWith(new Written(written, segments));
                 });
     }
 
@@ -164,8 +174,52 @@ public class AttributeIntake {
         return new Batch(locked, toEvaluate, eventIds);
     }
 
-    /** A change with its user's internal id. */
-    private record Keyed(long user, AttributeChange change) {
+    /** A change with its user's internal id and the index of the request it came in. */
+    private record Keyed(long user, AttributeChange change, int request) {
+    }
+
+    private record Written(List<MembershipChange> changes, Map<Long, Set<Long>> segments) {
+    }
+
+    /** What a group's transaction did, to be told to each of its requests. */
+    private record Outcome(List<Keyed> changes, List<Keyed> fresh, Map<Long, String> external,
+            List<MembershipChange> written, Map<Long, Snapshot> snapshots, Map<Long, Set<Long>> segments) {
+
+        /** Each request's result: its changes, its duplicates, and the joins, leaves and final state of its users. */
+        List<IntakeResult> split(List<List<AttributeChange>> requests) {
+            int[] duplicates = new int[requests.size()];
+            changes.forEach(c -> duplicates[c.request()]++);
+            fresh.forEach(c -> duplicates[c.request()]--);
+            Map<Long, Integer> requestOf = new HashMap<>();
+            changes.forEach(c -> requestOf.put(c.user(), c.request()));
+            int[] joined = new int[requests.size()];
+            int[] left = new int[requests.size()];
+            for (MembershipChange change : written) {
+                int request = requestOf.get(change.userId());
+                if (change.join()) {
+                    joined[request]++;
+                } else {
+                    left[request]++;
+                }
+            }
+            List<Map<String, ObjectNode>> attributes = new ArrayList<>();
+            List<Map<String, Set<Long>>> segmentsOut = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                attributes.add(new HashMap<>());
+                segmentsOut.add(new HashMap<>());
+            }
+            segments.forEach((user, sorted) -> {
+                int request = requestOf.get(user);
+                attributes.get(request).put(external.get(user), snapshots.get(user).attributes());
+                segmentsOut.get(request).put(external.get(user), sorted);
+            });
+            List<IntakeResult> results = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                results.add(new IntakeResult(requests.get(i).size(), duplicates[i], joined[i], left[i],
+                        attributes.get(i), segmentsOut.get(i)));
+            }
+            return results;
+        }
     }
 
     private record Batch(Map<Long, Snapshot> snapshots, Map<Long, List<CatalogSegment>> toEvaluate,

@@ -9,16 +9,27 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -197,6 +208,87 @@ class EventApiTest {
         assertEquals(List.of(active, either), segmentsOf(50_501, mine));
         assertEquals(List.of(), members(both, FROM, TO));
         assertEquals(List.of(), members(goldOnly, FROM, TO));
+    }
+
+    /**
+     * Concurrent single-event requests are applied in shared transactions (group commit) when the instance is
+     * busy, yet each answer counts exactly its own joins and leaves: per user, the answers' joins minus leaves
+     * equal the segment's history and its final membership.
+     */
+    @Test
+    void shouldAnswerEachConcurrentRequestWithItsOwnJoinsAndLeaves() throws Exception {
+        long on = createSegmentAndWait("eventapi grouped", "{\"attribute\": \"ev_group\", \"op\": \"eq\", \"value\": \"on\"}");
+        int users = 40;
+        int perUser = 10;
+        for (long user = 50_600; user < 50_600 + users; user++) {
+            putAttributes(user, "{\"ev_group_seen\": true}").statusCode(200);
+        }
+        double[] before = groupMetric();
+        Instant start = Instant.parse("2026-05-01T00:00:00Z");
+        List<long[]> requests = new ArrayList<>(); // {user, k}: the k-th event of the user, "on" when k is even
+        for (int k = 0; k < perUser; k++) {
+            for (long user = 50_600; user < 50_600 + users; user++) {
+                requests.add(new long[] {user, k});
+            }
+        }
+        Collections.shuffle(requests, new Random(7));
+        java.util.concurrent.ExecutorService clients = Executors.newFixedThreadPool(16);
+        Map<Long, int[]> answered = new ConcurrentHashMap<>();
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (long[] r : requests) {
+                sent.add(clients.submit(() -> {
+                    // the last event of a user (k = perUser - 1, odd) is "off" unless the user's number is even
+                    String value = r[1] % 2 == 0 || (r[1] == perUser - 1 && r[0] % 2 == 0) ? "on" : "off";
+                    var answer = events("[{\"user_id\": " + r[0] + ", \"attributes\": {\"ev_group\": \"" + value + "\"},"
+                            + " \"occurred_at\": \"" + start.plusSeconds(r[1]) + "\"}]").statusCode(200)
+                            .body("processed", equalTo(1)).extract();
+                    int[] counts = answered.computeIfAbsent(r[0], u -> new int[2]);
+                    synchronized (counts) {
+                        counts[0] += answer.<Integer>path("joined");
+                        counts[1] += answer.<Integer>path("left");
+                    }
+                }));
+            }
+            for (var f : sent) {
+                f.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        List<Long> expected = LongStream.range(50_600, 50_600 + users).filter(u -> u % 2 == 0).boxed().toList();
+        assertEquals(expected, members(on, FROM, TO));
+        Map<String, int[]> history = new HashMap<>();
+        List<Map<String, Object>> entries = given().queryParam("limit", 1000).get("/api/v1/segments/" + on + "/history")
+                .then().statusCode(200).extract().path("history");
+        for (Map<String, Object> e : entries) {
+            history.computeIfAbsent((String) e.get("user_id"), u -> new int[2])["join".equals(e.get("kind")) ? 0 : 1]++;
+        }
+        for (long user = 50_600; user < 50_600 + users; user++) {
+            int[] counts = answered.get(user);
+            int[] logged = history.getOrDefault(String.valueOf(user), new int[2]);
+            assertEquals(logged[0] + "/" + logged[1], counts[0] + "/" + counts[1], "joins/leaves answered for user " + user);
+            assertEquals(user % 2 == 0 ? 1 : 0, counts[0] - counts[1], "user " + user);
+        }
+        double[] after = groupMetric();
+        // requests counted / groups: more requests than transactions means some shared one
+        assertTrue(after[1] - before[1] > after[0] - before[0],
+                "16 clients sharing 4 transactions: some requests were grouped " + Arrays.toString(after));
+    }
+
+    /** {count of groups, sum of their requests} of the group-commit metric. */
+    private static double[] groupMetric() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        double[] found = new double[2];
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("segments_intake_group_requests_count")) {
+                found[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("segments_intake_group_requests_sum")) {
+                found[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return found;
     }
 
     private static String refs(String operator, long a, long b) {
