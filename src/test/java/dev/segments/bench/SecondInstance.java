@@ -54,6 +54,9 @@ final class SecondInstance implements AutoCloseable {
         env.put("SEGMENTS_AUTH_ADMIN_TOKEN", config.getValue("segments.auth.admin-token", String.class));
         env.put("SEGMENTS_DEMO_ENABLED", "false");
         env.put("SEGMENTS_LIMITS_REQUESTS_PER_SECOND", "0");
+        // the same group commit as the test instance (a run may set them with -Dsegments.intake.…)
+        env.put("SEGMENTS_INTAKE_GROUP_EVENTS", config.getValue("segments.intake.group-events", String.class));
+        env.put("SEGMENTS_INTAKE_CONCURRENT_GROUPS", config.getValue("segments.intake.concurrent-groups", String.class));
         for (String off : new String[] {"SEGMENTS_INCREMENTAL_EVERY", "SEGMENTS_SWEEP_CRON", "SEGMENTS_TIME_DEPENDENT_EVERY",
                 "SEGMENTS_ALERTS_STALE_CHECK_EVERY", "SEGMENTS_ALERTS_NOTIFY_EVERY", "SEGMENTS_EXPORTS_POLL"}) {
             env.put(off, "off");

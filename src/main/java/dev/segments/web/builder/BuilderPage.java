@@ -171,9 +171,12 @@ public class BuilderPage {
             } catch (ProblemException e) {
                 return Uni.createFrom().item(invalid(tree, rule, e.toProblem().errors(), json));
             }
+            // editing: the dry run checks references as saving would, so a reference that makes a cycle is
+            // marked at its node while the marketer edits (and an estimate never clears what a save reported)
             return estimates.estimate(request)
-                    .chain(estimate -> (self > 0 ? previews.preview(self, request.rule()).map(p -> p)
-                            .onFailure().recoverWithNull() : Uni.createFrom().<dev.segments.estimate.Preview>nullItem())
+                    .chain(estimate -> (self > 0 ? previews.preview(self, request.rule())
+                            .onFailure(failure -> !(failure instanceof ProblemException)).recoverWithNull()
+                            : Uni.createFrom().<dev.segments.estimate.Preview>nullItem())
                             .map(preview -> Templates.edit$estimate(new EstimatePanel(estimate, preview, List.of(),
                                     NodeMessages.none().slots(tree, rule, estimate), json))))
                     .onFailure(ProblemException.class).recoverWithItem(failure ->

@@ -187,7 +187,11 @@ class BuilderBrowserTest {
         browser.open(base, "/segments/" + partners + "/edit");
         browser.button("+ Segment").click();
         choose("r-1-seg", String.valueOf(wrapper));
+        // marked while editing (the estimate's dry run checks references as saving does) ...
+        assertThat(browser.waitForText("#err-r-1", ".+").toLowerCase(), containsString("cycle"));
         browser.button("Save changes").click();
+        // ... and saving refuses it; no estimate that answers after the save clears the mark
+        browser.waitFor(d -> d.findElement(By.id("save")).isEnabled() ? true : null);
         String cycle = browser.waitForText("#err-r-1", ".+");
         assertThat(cycle.toLowerCase(), containsString("cycle"));
         assertTrue(browser.driver().getCurrentUrl().endsWith("/edit"));
