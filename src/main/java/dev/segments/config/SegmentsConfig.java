@@ -68,8 +68,11 @@ public interface SegmentsConfig {
         @WithDefault("1000")
         int groupEvents();
 
-        /** How many intake transactions one instance runs at once; further requests wait and are grouped. */
-        @WithDefault("4")
+        /**
+         * How many intake transactions one instance runs at once; further requests wait and are grouped.
+         * Fewer means larger groups (less work per event); more lets one instance use more database cores.
+         */
+        @WithDefault("2")
         int concurrentGroups();
     }
 

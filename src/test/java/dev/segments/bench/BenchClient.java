@@ -48,6 +48,20 @@ final class BenchClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header()).GET().build(), 200);
     }
 
+    /** A GET answered as text (e.g. {@code /q/metrics}). */
+    String text(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", TestAuth.header()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     void delete(String path) {
         send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TestAuth.header()).DELETE().build(), 204);
     }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,9 +60,30 @@ final class IntakeBench {
         for (int i = 0; i < rate * seconds; i++) {
             singles.add(numeric.batch(1, i % clients, clients));
         }
+        double[] groupsBefore = groupCommits(api);
         OpenLoopLoad.Result steady = OpenLoopLoad.run(base, singles, rate, clients);
-        LOG.infof("open loop: %d requests at %d/s: p50 %.2f ms, p99 %.2f ms, max %.1f ms, %.0f/s achieved, %d failed",
-                singles.size(), rate, steady.percentile(0.5), steady.percentile(0.99), steady.max(), steady.achievedRate(), steady.failures());
+        double[] groupsAfter = groupCommits(api);
+        double perTransaction = (groupsAfter[1] - groupsBefore[1]) / Math.max(1, groupsAfter[0] - groupsBefore[0]);
+        LOG.infof("open loop: %d requests at %d/s: p50 %.2f ms, p99 %.2f ms, max %.1f ms, %.0f/s achieved, %d failed, %.1f requests per transaction",
+                singles.size(), rate, steady.percentile(0.5), steady.percentile(0.99), steady.max(), steady.achievedRate(), steady.failures(),
+                perTransaction);
+        // the same load on a second instance whose intake commits each request alone: the same-run baseline of group commit
+        OpenLoopLoad.Result alone = null;
+        if (SecondInstance.available()) {
+            try (SecondInstance ungrouped = SecondInstance.start(Map.of("SEGMENTS_INTAKE_GROUP_EVENTS", "1",
+                    "SEGMENTS_INTAKE_CONCURRENT_GROUPS", "20"))) {
+                BenchClient other = new BenchClient(ungrouped.base(), json);
+                EventBodies others = new EventBodies(settings, false, settings.seed() ^ 0x6B);
+                for (int i = 0; i < 500; i++) {
+                    other.post("/api/v1/events", others.batch(1, 0, 1), 200);
+                }
+                List<String> otherSingles = new ArrayList<>();
+                for (int i = 0; i < rate * seconds; i++) {
+                    otherSingles.add(others.batch(1, i % clients, clients));
+                }
+                alone = OpenLoopLoad.run(ungrouped.base(), otherSingles, rate, clients);
+            }
+        }
 
         int requests = settings.eventRequests();
         int size = settings.eventsPerRequest();
@@ -113,11 +135,31 @@ final class IntakeBench {
                         + "| p50 %.2f ms, p99 %.2f ms, max %.1f ms; %.0f requests/s achieved, %d failed | p99 %.1f× the one-at-a-time p99 | p99 ≤ 20 ms — %s |%n",
                 rate, seconds, clients, steady.percentile(0.5), steady.percentile(0.99), steady.max(), steady.achievedRate(), steady.failures(),
                 steady.percentile(0.99) / pct(oneAtATime, 0.99), steady.percentile(0.99) <= 20 ? "met" : "**missed**"));
+        out.append(String.format(Locale.ROOT, "|  | … of which requests per intake transaction (group commit) | %.1f |  |  |%n", perTransaction));
+        if (alone != null) {
+            out.append(String.format(Locale.ROOT, "| 4c | The same load on a second instance that commits each request alone (`segments.intake.group-events=1`) "
+                            + "| p50 %.2f ms, p99 %.2f ms, max %.1f ms; %.0f requests/s achieved, %d failed | group commit's p99 %.2f× this |  |%n",
+                    alone.percentile(0.5), alone.percentile(0.99), alone.max(), alone.achievedRate(), alone.failures(),
+                    steady.percentile(0.99) / alone.percentile(0.99)));
+        }
         out.append(String.format(Locale.ROOT, "| 4a | Batches: %,d events, %d per request, %d clients, one instance, numeric ids | %,.0f events/s | 1× | ≥ 10,000 events/s — %s |%n",
                 (long) requests * size, size, batchClients, oneBefore, oneBefore >= 10_000 ? "met" : "**missed**"));
         out.append("| 4a | The same with string ids (`\"user_<n>\"`) | ").append(stringRow).append("  |\n");
         out.append(twoRows);
         return out.toString();
+    }
+
+    /** {transactions, requests} counted so far by the intake's group-commit metric. */
+    private static double[] groupCommits(BenchClient api) {
+        double[] found = new double[2];
+        for (String line : api.text("/q/metrics").split("\n")) {
+            if (line.startsWith("segments_intake_group_requests_count")) {
+                found[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("segments_intake_group_requests_sum")) {
+                found[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return found;
     }
 
     /** Events per second of these bodies, each client's list posted in order, client i to target i mod n. */

@@ -37,6 +37,11 @@ final class SecondInstance implements AutoCloseable {
     }
 
     static SecondInstance start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** A second instance with these environment variables on top (e.g. other settings for a baseline). */
+    static SecondInstance start(Map<String, String> settings) throws Exception {
         Config config = ConfigProvider.getConfig();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -61,6 +66,7 @@ final class SecondInstance implements AutoCloseable {
                 "SEGMENTS_ALERTS_STALE_CHECK_EVERY", "SEGMENTS_ALERTS_NOTIFY_EVERY", "SEGMENTS_EXPORTS_POLL"}) {
             env.put(off, "off");
         }
+        env.putAll(settings);
         SecondInstance instance = new SecondInstance(builder.start(), URI.create("http://localhost:" + port + "/"));
         instance.awaitReady(Duration.ofSeconds(180));
         return instance;
