@@ -32,8 +32,9 @@ import java.util.TreeSet;
  * too). A batch is applied in one transaction: the users' snapshots are locked, merged change by
  * change, evaluated in memory against the segments that use the changed attributes (every segment
  * for a user seen for the first time), and the joins and leaves are written before it commits.
- * The users' dirty flags, taken first, get copies of their attributes (by trigger, V16) and of their
- * segment sets (V17), so the dirty-user pass that re-checks them reads nothing else. Changes come named
+ * The users' dirty flags, taken first, get copies of their attributes (V16) and of their segment sets
+ * (V17), written with the snapshots, so the dirty-user pass that re-checks them reads nothing else; the
+ * catalog's counts of the batch are computed here too (V21). Changes come named
  * by the customers' user ids ({@link UserIds}); everything past {@link #apply} works on internal ids.
  */
 @ApplicationScoped
@@ -106,9 +107,8 @@ public class AttributeIntake {
                             if (users.length == 0) {
                                 return Uni.createFrom().item(new Outcome(changes, fresh, external, List.of(), Map.of(), Map.of()));
                             }
-                            return snapshots.createMissing(conn, users)
-                                    .chain(created -> snapshots.lock(conn, users)
-                                            .map(locked -> merge(catalog, locked, created, fresh)))
+                            return snapshots.lockOrCreate(conn, users)
+                                    .map(locked -> merge(catalog, locked.snapshots(), locked.created(), fresh))
                                     .chain(batch -> evaluateAndWrite(conn, batch, users)
                                             .map(written -> new Outcome(changes, fresh, external, written.changes(),
                                                     batch.snapshots, written.segments())));
@@ -153,9 +153,8 @@ public class AttributeIntake {
                                 written.add(MembershipChange.byEvent(user, t.segmentId(), t.join(), eventId)));
                         segments.put(user, new TreeSet<>(current));
                     }
-                    return snapshots.save(conn, batch.snapshots.values())
+                    return snapshots.save(conn, batch.snapshots.values(), batch.deltas, read.epoch(), segments)
                             .chain(() -> memberships.write(conn, written))
-                            .chain(() -> snapshots.copySegmentSets(conn, read.epoch(), segments))
                             .replaceWith(new Written(written, segments));
                 });
     }
@@ -163,15 +162,22 @@ public class AttributeIntake {
     private static Batch merge(Catalog catalog, Map<Long, Snapshot> locked, Set<Long> created, List<Keyed> changes) {
         Map<Long, Set<String>> changed = new LinkedHashMap<>();
         Map<Long, String> eventIds = new HashMap<>();
+        // each user's attributes before the batch, for the catalog deltas: a shallow copy is enough, since
+        // merging replaces or removes an attribute's value, never changes it in place
+        Map<Long, ObjectNode> before = new HashMap<>();
         for (Keyed keyed : changes) {
             Snapshot snapshot = locked.get(keyed.user());
+            before.computeIfAbsent(keyed.user(), user -> snapshot.attributes().objectNode().setAll(snapshot.attributes()));
             changed.computeIfAbsent(keyed.user(), k -> new HashSet<>()).addAll(SnapshotMerge.apply(snapshot, keyed.change()));
             eventIds.put(keyed.user(), keyed.change().eventId());
         }
         Map<Long, List<CatalogSegment>> toEvaluate = new HashMap<>();
-        changed.forEach((user, attributes) -> toEvaluate.put(user,
-                MembershipEvaluator.segmentsFor(catalog, created.contains(user), attributes)));
-        return new Batch(locked, toEvaluate, eventIds);
+        CatalogDeltas deltas = new CatalogDeltas();
+        changed.forEach((user, attributes) -> {
+            toEvaluate.put(user, MembershipEvaluator.segmentsFor(catalog, created.contains(user), attributes));
+            deltas.count(before.get(user), locked.get(user).attributes(), attributes);
+        });
+        return new Batch(locked, toEvaluate, eventIds, deltas);
     }
 
     /** A change with its user's internal id and the index of the request it came in. */
@@ -223,6 +229,6 @@ public class AttributeIntake {
     }
 
     private record Batch(Map<Long, Snapshot> snapshots, Map<Long, List<CatalogSegment>> toEvaluate,
-            Map<Long, String> eventIds) {
+            Map<Long, String> eventIds, CatalogDeltas deltas) {
     }
 }

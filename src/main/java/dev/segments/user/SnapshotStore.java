@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,38 +38,43 @@ public class SnapshotStore {
     }
 
     /**
-     * Leaves on the dirty flags of these users (which this transaction holds: it marked them) a copy of
-     * their segment sets as they are after this transaction's writes, stamped with the segment-set
-     * epoch of the read they were computed from (V17): the dirty-user pass uses a copy only while the
-     * epoch is unchanged, that is while no full compute or segment deletion has written sets since.
+     * Reads and row-locks the snapshots of these users until the transaction ends, creating empty ones for
+     * the users that have none: only those the locking read did not find are inserted (at steady state none,
+     * so a batch costs one statement, not a speculative insert of every user before the read). Answers
+     * the snapshots and which of them were created here. A user created by a concurrent writer between
+     * the read and the insert (the insert then skips it, after waiting for that writer's commit) is read
+     * and locked again; two intakes never race so, since both hold the user's dirty flag first.
      */
-    public Uni<Void> copySegmentSets(SqlClient db, long epoch, Map<Long, Set<Long>> sets) {
-        Long[] ids = sets.keySet().toArray(Long[]::new);
-        String[] copies = new String[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            StringJoiner copy = new StringJoiner(",", "{", "}");
-            sets.get(ids[i]).forEach(id -> copy.add(Long.toString(id)));
-            copies[i] = copy.toString();
-        }
-        return db.preparedQuery("""
-                UPDATE dirty_user d SET segment_ids = x.s::bigint[], set_epoch = $3
-                FROM unnest($1::bigint[], $2::text[]) AS x(u, s)
-                WHERE d.user_id = ANY ($1::bigint[]) AND d.user_id = x.u""")
-                .execute(Tuple.of(ids, copies, epoch)).replaceWithVoid();
-    }
-
-    /** Creates empty snapshots for users seen for the first time; answers which users were new. */
-    public Uni<Set<Long>> createMissing(SqlClient db, Long[] sortedUserIds) {
-        return db.preparedQuery("""
-                INSERT INTO user_attribute_snapshot (user_id, attributes)
-                SELECT u, '{}'::jsonb FROM unnest($1::bigint[]) AS u
-                ON CONFLICT (user_id) DO NOTHING RETURNING user_id""")
-                .execute(Tuple.of((Object) sortedUserIds))
-                .map(rows -> {
-                    Set<Long> created = new HashSet<>();
-                    rows.forEach(row -> created.add(row.getLong(0)));
-                    return created;
-                });
+    public Uni<Locked> lockOrCreate(SqlClient db, Long[] sortedUserIds) {
+        return lock(db, sortedUserIds).chain(found -> {
+            Long[] missing = Arrays.stream(sortedUserIds).filter(id -> !found.containsKey(id)).toArray(Long[]::new);
+            if (missing.length == 0) {
+                return Uni.createFrom().item(new Locked(found, Set.of()));
+            }
+            return db.preparedQuery("""
+                    INSERT INTO user_attribute_snapshot (user_id, attributes)
+                    SELECT u, '{}'::jsonb FROM unnest($1::bigint[]) AS u
+                    ON CONFLICT (user_id) DO NOTHING RETURNING user_id, attributes::text, attribute_times::text""")
+                    .execute(Tuple.of((Object) missing))
+                    .chain(rows -> {
+                        Map<Long, Snapshot> snapshots = new HashMap<>(found);
+                        Set<Long> created = new HashSet<>();
+                        for (Row row : rows) {
+                            long id = row.getLong(0);
+                            snapshots.put(id, new Snapshot(id, object(row.getString(1)), object(row.getString(2))));
+                            created.add(id);
+                        }
+                        Long[] raced = Arrays.stream(missing).filter(id -> !created.contains(id)).toArray(Long[]::new);
+                        if (raced.length == 0) {
+                            return Uni.createFrom().item(new Locked(snapshots, created));
+                        }
+                        return lockOrCreate(db, raced).map(again -> {
+                            snapshots.putAll(again.snapshots());
+                            created.addAll(again.created());
+                            return new Locked(snapshots, created);
+                        });
+                    });
+        });
     }
 
     /** Reads and row-locks the snapshots of these users until the transaction ends. */
@@ -95,23 +101,62 @@ public class SnapshotStore {
         return parse(doubles, text);
     }
 
-    public Uni<Void> save(SqlClient db, Collection<Snapshot> snapshots) {
+    /**
+     * Writes the merged snapshots of an event batch with its bookkeeping, in three statements: V21's
+     * switches on, then one statement that updates the snapshots and the users' dirty flags, then the
+     * catalog deltas with the switches off again. So only the snapshot UPDATE runs without the catalog-count
+     * and flag-copy triggers, whose duty this method does instead:
+     * <ul>
+     * <li>the catalog's count deltas are the batch's own ({@link CatalogDeltas}, from the documents before
+     * and after), inserted in this transaction;
+     * <li>every flag of these users (which this transaction holds: it marked them) is written once after the
+     * marking, with a copy of the user's attributes as stored ({@code attributes::text} of the updated row,
+     * the V16 copy) and of the user's segment set as this transaction leaves it, stamped with the segment-set
+     * epoch of the read the set was computed from (V17: the dirty-user pass uses a copy only while the epoch
+     * is unchanged, that is while no full compute or segment deletion has written sets since).
+     * </ul>
+     * The catalog trigger still moves the data version. Every other writer of snapshots keeps the triggers.
+     */
+    public Uni<Void> save(SqlClient db, Collection<Snapshot> snapshots, CatalogDeltas deltas, long epoch,
+            Map<Long, Set<Long>> sets) {
         int n = snapshots.size();
         Long[] ids = new Long[n];
         String[] attributes = new String[n];
         String[] times = new String[n];
+        String[] copies = new String[n];
         int i = 0;
         for (Snapshot snapshot : snapshots) {
             ids[i] = snapshot.userId();
             attributes[i] = snapshot.attributes().toString();
-            times[i++] = snapshot.times().toString();
+            times[i] = snapshot.times().toString();
+            StringJoiner copy = new StringJoiner(",", "{", "}");
+            sets.get(snapshot.userId()).forEach(id -> copy.add(Long.toString(id)));
+            copies[i++] = copy.toString();
         }
-        return db.preparedQuery("""
-                UPDATE user_attribute_snapshot s
-                SET attributes = x.a::jsonb, attribute_times = x.t::jsonb, updated_at = now()
-                FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(u, a, t)
-                WHERE s.user_id = x.u""")
-                .execute(Tuple.of(ids, attributes, times)).replaceWithVoid();
+        CatalogDeltas.Rows counted = deltas.rows();
+        return db.query("""
+                SELECT set_config('segments.catalog_by_writer', 'on', true),
+                       set_config('segments.flag_copy_by_writer', 'on', true)""").execute()
+                .chain(() -> db.preparedQuery("""
+                        WITH saved AS (
+                            UPDATE user_attribute_snapshot s
+                            SET attributes = x.a::jsonb, attribute_times = x.t::jsonb, updated_at = now()
+                            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(u, a, t, c)
+                            WHERE s.user_id = x.u
+                            RETURNING s.user_id, s.attributes, x.c)
+                        UPDATE dirty_user d SET attributes = saved.attributes::text, segment_ids = saved.c::bigint[],
+                            set_epoch = $5
+                        FROM saved
+                        WHERE d.user_id = ANY ($1::bigint[]) AND d.user_id = saved.user_id""")
+                        .execute(Tuple.of(ids, attributes, times, copies, epoch)))
+                .chain(() -> db.preparedQuery("""
+                        WITH counted AS (
+                            INSERT INTO attribute_stats (attribute, json_type, users)
+                            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]))
+                        SELECT set_config('segments.catalog_by_writer', 'off', true),
+                               set_config('segments.flag_copy_by_writer', 'off', true)""")
+                        .execute(Tuple.of(counted.attributes(), counted.types(), counted.counts())))
+                .replaceWithVoid();
     }
 
     /**
@@ -138,5 +183,9 @@ public class SnapshotStore {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Locked snapshots by user, and the users whose snapshot was created by this transaction. */
+    public record Locked(Map<Long, Snapshot> snapshots, Set<Long> created) {
     }
 }
