@@ -15,7 +15,8 @@
 --   * segments.catalog_by_writer = 'on': insert into attribute_stats, in the same transaction, the deltas
 --     of the (attribute, JSON type) pairs of the rows it updates (the statement may not change user_id);
 --   * segments.flag_copy_by_writer = 'on': set the copy of every flag of a user it writes to the
---     snapshot's attributes::text (a flag must exist for each: the intake marked them first and holds them).
+--     snapshot's attributes::text, or to NULL (a flag must exist for each: the intake marked them first and
+--     holds them; the import marks its users first, without copies).
 -- The data version still moves here, as before, for every statement that updated a row.
 
 CREATE OR REPLACE FUNCTION snapshot_stats_update() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -55,17 +55,24 @@ final class ImportStaging {
                 attribute_times = EXCLUDED.attribute_times, updated_at = now()""".formatted(LINES);
 
     /**
-     * Flags every imported user for the dirty-user pass. The flags carry no copy of the attributes
-     * (V16 allows a flag without one: the pass then reads the snapshot, as it will for every imported
-     * user anyway), which saves writing the whole import a second time as text; a flag that existed
-     * before keeps the copy the snapshot triggers have just refreshed. Written after the snapshots, so
-     * those triggers find no new flag to fill.
+     * Flags every imported user for the dirty-user pass, before any snapshot is written and in user order:
+     * the order of every other writer (events, deletions: flag first, then snapshot), so an import and
+     * events for the same users wait for each other instead of deadlocking. The flags carry no copy of the
+     * attributes (V16 allows a flag without one: the pass then reads the snapshot, as it will for every
+     * imported user anyway), and the snapshots are then written with the flag-copy trigger switched off
+     * (V21), which saves writing the whole import a second time as text. A flag's segment-set copy (V17)
+     * stays: an import changes no membership.
      */
     private static final String MARK_DIRTY = """
             INSERT INTO dirty_user (user_id, seq)
-            SELECT coalesce(s.user_id, k.id), nextval('dirty_user_seq')
-            FROM import_line s LEFT JOIN user_key k ON k.external_id = s.external_id
-            ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now()""";
+            SELECT u, nextval('dirty_user_seq') FROM (
+                SELECT DISTINCT coalesce(s.user_id, k.id) AS u
+                FROM import_line s LEFT JOIN user_key k ON k.external_id = s.external_id
+                ORDER BY 1) AS imported
+            ON CONFLICT (user_id) DO UPDATE SET seq = EXCLUDED.seq, marked_at = now(), attributes = NULL""";
+
+    private static final String FLAG_COPIES_BY_IMPORT = "SELECT set_config('segments.flag_copy_by_writer', 'on', true)";
+    private static final String FLAG_COPIES_BY_TRIGGER = "SELECT set_config('segments.flag_copy_by_writer', 'off', true)";
 
     /** Keeps only the last line of each user (line order), for imports that name a user twice. */
     private static final String DROP_EARLIER_LINES = """
@@ -96,7 +103,9 @@ final class ImportStaging {
         try (Statement sql = conn.createStatement()) {
             long start = System.nanoTime();
             int keys = sql.executeUpdate(CREATE_KEYS);
+            sql.executeUpdate(MARK_DIRTY);
             long keysDone = System.nanoTime();
+            sql.execute(FLAG_COPIES_BY_IMPORT);
             Savepoint beforeWrite = conn.setSavepoint();
             long written;
             try {
@@ -111,10 +120,9 @@ final class ImportStaging {
                 written = sql.executeUpdate(WRITE_SNAPSHOTS);
             }
             conn.releaseSavepoint(beforeWrite);
-            long writeDone = System.nanoTime();
-            sql.executeUpdate(MARK_DIRTY);
-            LOG.infof("Import: %,d users written (%,d new user_key rows %d ms, snapshots %d ms, dirty flags %d ms)", written, keys,
-                    (keysDone - start) / 1_000_000, (writeDone - keysDone) / 1_000_000, (System.nanoTime() - writeDone) / 1_000_000);
+            sql.execute(FLAG_COPIES_BY_TRIGGER);
+            LOG.infof("Import: %,d users written (%,d new user_key rows and dirty flags %d ms, snapshots %d ms)", written, keys,
+                    (keysDone - start) / 1_000_000, (System.nanoTime() - keysDone) / 1_000_000);
             return written;
         }
     }

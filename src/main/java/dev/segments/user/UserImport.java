@@ -25,9 +25,9 @@ import org.postgresql.copy.PGCopyOutputStream;
  * naming the line), so nothing is half-loaded. The body is read line by line and each checked line is
  * streamed with {@code COPY} into a temporary table while PostgreSQL parses the previous ones, so
  * memory stays constant however many lines come; then a few set-based statements
- * ({@link ImportStaging}) map string ids, write the snapshots (the table's triggers keep the counts,
- * the estimate sample and the copies on existing flags) and flag every imported user dirty: the next incremental
- * pass brings their memberships up to date. If a user appears on several lines, the last one wins.
+ * ({@link ImportStaging}) map string ids, flag every imported user dirty (first, in user order, as every
+ * writer takes its locks) and write the snapshots (the table's triggers keep the counts and the estimate
+ * sample): the next incremental pass brings their memberships up to date. If a user appears on several lines, the last one wins.
  * Runs on a worker thread (blocking JDBC).
  */
 @ApplicationScoped
