@@ -98,21 +98,23 @@ public class AttributeIntake {
 
     private Uni<Outcome> apply(SqlConnection conn, List<Keyed> changes, Map<Long, String> external) {
         Long[] marked = new TreeSet<>(external.keySet()).toArray(Long[]::new);
-        return Locks.catalogShared(conn)
-                .chain(() -> catalogs.current(conn))
-                .chain(catalog -> snapshots.markDirty(conn, marked)
-                        .chain(() -> skipApplied(conn, changes))
-                        .chain(fresh -> {
-                            Long[] users = fresh.stream().map(Keyed::user).distinct().sorted().toArray(Long[]::new);
-                            if (users.length == 0) {
-                                return Uni.createFrom().item(new Outcome(changes, fresh, external, List.of(), Map.of(), Map.of()));
-                            }
-                            return snapshots.lockOrCreate(conn, users)
-                                    .map(locked -> merge(catalog, locked.snapshots(), locked.created(), fresh))
-                                    .chain(batch -> evaluateAndWrite(conn, batch, users)
-                                            .map(written -> new Outcome(changes, fresh, external, written.changes(),
-                                                    batch.snapshots, written.segments())));
-                        }));
+        // pipelined: sent together, run by the server in this order (catalog lock, catalog version, flags,
+        // idempotency keys), one round trip instead of four
+        return Uni.combine().all().unis(Locks.catalogShared(conn), catalogs.current(conn),
+                        snapshots.markDirty(conn, marked), skipApplied(conn, changes)).asTuple()
+                .chain(started -> {
+                    Catalog catalog = started.getItem2();
+                    List<Keyed> fresh = started.getItem4();
+                    Long[] users = fresh.stream().map(Keyed::user).distinct().sorted().toArray(Long[]::new);
+                    if (users.length == 0) {
+                        return Uni.createFrom().item(new Outcome(changes, fresh, external, List.of(), Map.of(), Map.of()));
+                    }
+                    return snapshots.lockOrCreate(conn, users)
+                            .map(locked -> merge(catalog, locked.snapshots(), locked.created(), fresh))
+                            .chain(batch -> evaluateAndWrite(conn, batch, users)
+                                    .map(written -> new Outcome(changes, fresh, external, written.changes(),
+                                            batch.snapshots, written.segments())));
+                });
     }
 
     /** The changes to apply: those without an idempotency key, and those whose key is new (first of a batch). */
@@ -138,8 +140,9 @@ public class AttributeIntake {
     private Uni<Written> evaluateAndWrite(SqlConnection conn, Batch batch, Long[] users) {
         Set<Long> segmentIds = new HashSet<>();
         batch.toEvaluate.values().forEach(list -> list.forEach(s -> segmentIds.add(s.id())));
-        return Locks.segmentsShared(conn, segmentIds)
-                .chain(() -> memberships.openSegmentsWithEpoch(conn, users))
+        // pipelined: the segments' locks, then (in the same round trip) the users' open segments under them
+        return Uni.combine().all().unis(Locks.segmentsShared(conn, segmentIds), memberships.openSegmentsWithEpoch(conn, users))
+                .asTuple().map(locked -> locked.getItem2())
                 .chain(read -> {
                     Map<Long, Set<Long>> open = read.sets();
                     Instant now = Instant.now();
@@ -153,8 +156,9 @@ public class AttributeIntake {
                                 written.add(MembershipChange.byEvent(user, t.segmentId(), t.join(), eventId)));
                         segments.put(user, new TreeSet<>(current));
                     }
-                    return snapshots.save(conn, batch.snapshots.values(), batch.deltas, read.epoch(), segments)
-                            .chain(() -> memberships.write(conn, written))
+                    // pipelined: the snapshots with their bookkeeping, then the memberships
+                    return Uni.combine().all().unis(snapshots.save(conn, batch.snapshots.values(), batch.deltas, read.epoch(), segments),
+                                    memberships.write(conn, written)).discardItems()
                             .replaceWith(new Written(written, segments));
                 });
     }

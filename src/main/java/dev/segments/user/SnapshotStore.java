@@ -134,10 +134,11 @@ public class SnapshotStore {
             copies[i++] = copy.toString();
         }
         CatalogDeltas.Rows counted = deltas.rows();
-        return db.query("""
+        // the three statements are sent together (pipelined) and run in this order
+        return Uni.combine().all().unis(db.query("""
                 SELECT set_config('segments.catalog_by_writer', 'on', true),
-                       set_config('segments.flag_copy_by_writer', 'on', true)""").execute()
-                .chain(() -> db.preparedQuery("""
+                       set_config('segments.flag_copy_by_writer', 'on', true)""").execute(),
+                db.preparedQuery("""
                         WITH saved AS (
                             UPDATE user_attribute_snapshot s
                             SET attributes = x.a::jsonb, attribute_times = x.t::jsonb, updated_at = now()
@@ -148,15 +149,15 @@ public class SnapshotStore {
                             set_epoch = $5
                         FROM saved
                         WHERE d.user_id = ANY ($1::bigint[]) AND d.user_id = saved.user_id""")
-                        .execute(Tuple.of(ids, attributes, times, copies, epoch)))
-                .chain(() -> db.preparedQuery("""
+                        .execute(Tuple.of(ids, attributes, times, copies, epoch)),
+                db.preparedQuery("""
                         WITH counted AS (
                             INSERT INTO attribute_stats (attribute, json_type, users)
                             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]))
                         SELECT set_config('segments.catalog_by_writer', 'off', true),
                                set_config('segments.flag_copy_by_writer', 'off', true)""")
                         .execute(Tuple.of(counted.attributes(), counted.types(), counted.counts())))
-                .replaceWithVoid();
+                .discardItems();
     }
 
     /**
