@@ -24,10 +24,19 @@ import java.util.concurrent.locks.LockSupport;
 final class OpenLoopLoad {
 
     /** Latencies (ms, sorted), how many requests failed, and the rate achieved (completed per second). */
-    record Result(double[] millis, int failures, double achievedRate, double seconds) {
+    record Result(double[] millis, int failures, double achievedRate, double seconds, double[] settled) {
 
         double percentile(double p) {
-            return millis[Math.min(millis.length - 1, Math.max(0, (int) Math.ceil(p * millis.length) - 1))];
+            return percentile(millis, p);
+        }
+
+        /** A percentile of the requests due after the first quarter of the run (start-up queueing left out). */
+        double settledPercentile(double p) {
+            return percentile(settled, p);
+        }
+
+        private static double percentile(double[] sorted, double p) {
+            return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p * sorted.length) - 1))];
         }
 
         double max() {
@@ -80,7 +89,9 @@ final class OpenLoopLoad {
             executor.shutdown();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double[] afterFirstQuarter = Arrays.copyOfRange(millis, n / 4, n); // requests due after the first quarter of the run
+        Arrays.sort(afterFirstQuarter);
         Arrays.sort(millis);
-        return new Result(millis, failures.get(), n / seconds, seconds);
+        return new Result(millis, failures.get(), n / seconds, seconds, afterFirstQuarter);
     }
 }
