@@ -42,7 +42,12 @@ import org.jboss.logging.Logger;
 final class KafkaBench {
 
     private static final Logger LOG = Logger.getLogger(KafkaBench.class);
-    private static final String TOPIC = "bench.attribute-events";
+    /**
+     * A new topic each run: a record without an event id is known by its position
+     * ({@code kafka:<topic>:<partition>:<offset>}), and the broker starts empty each run, so on a kept
+     * database (-Dbench.data-dir) a reused topic name would make every record a duplicate of the last run's.
+     */
+    private static final String TOPIC = "bench.attribute-events." + System.currentTimeMillis();
     private static final String GROUP = "segments-bench";
     private static final Duration NO_LAG_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration GROUP_TIMEOUT = Duration.ofMinutes(2);
