@@ -155,11 +155,17 @@ final class KafkaBench {
     /**
      * The environment of a consumer instance: the broker, the benchmark's topic and group, and offsets
      * committed every 100 ms instead of the connector's 5 s, so the committed offsets (the clock's end)
-     * trail the database by 0.1 s at most; {@code channel} adds connector attributes of the channel.
+     * trail the database by 0.1 s at most; {@code channel} adds connector attributes of the channel, and
+     * {@code -Dbench.kafka-instance-options} JVM options.
      */
     private static Map<String, String> consumerSettings(String servers, Map<String, String> channel) {
         StringBuilder options = new StringBuilder("-Dmp.messaging.incoming.attribute-events.auto.commit.interval.ms=100");
         channel.forEach((key, value) -> options.append(" -Dmp.messaging.incoming.attribute-events.").append(key).append('=').append(value));
+        // e.g. a flight recording of the consumers: -Dbench.kafka-instance-options=-XX:StartFlightRecording=...
+        String extra = System.getProperty("bench.kafka-instance-options", "");
+        if (!extra.isBlank()) {
+            options.append(' ').append(extra);
+        }
         Map<String, String> env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", servers, "SEGMENTS_KAFKA_TOPIC", TOPIC,
                 "SEGMENTS_KAFKA_GROUP_ID", GROUP, "JAVA_TOOL_OPTIONS", options.toString()));
         String batch = System.getProperty("bench.kafka-max-batch-size");
