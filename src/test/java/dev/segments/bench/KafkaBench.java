@@ -63,7 +63,7 @@ final class KafkaBench {
     private final Random random;
     private final int partitions = Integer.getInteger("bench.kafka-partitions", 6);
     private final int events = Integer.getInteger("bench.kafka-events", 100_000);
-    private final int warmUpEvents = Integer.getInteger("bench.kafka-warm-up-events", 20_000);
+    private final int warmUpEvents = Integer.getInteger("bench.kafka-warm-up-events", 100_000);
 
     /** One timed Kafka run: events over seconds, and the records each instance counted as consumed. */
     private record Run(long events, double seconds, double produceSeconds, List<Double> consumed) {
