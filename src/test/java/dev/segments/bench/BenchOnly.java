@@ -16,6 +16,7 @@ final class BenchOnly {
     static final String INCREMENTAL = "incremental";
     static final String IMPORT = "import";
     static final String INTAKE = "intake";
+    static final String KAFKA = "kafka";
 
     private BenchOnly() {
     }

@@ -61,6 +61,13 @@ class EngineBenchmark {
             System.out.println(only);
             return;
         }
+        if (BenchOnly.selected(BenchOnly.KAFKA)) { // rows #4e-#4g: the Kafka intake against REST batches, same run
+            String only = new KafkaBench(pool, base, json, settings).run(
+                    "./mvnw -B package -DskipTests && ./mvnw -B verify -Pbenchmark -DskipITs -Dbench.only=kafka -Dbench.users=" + settings.users());
+            Files.writeString(target.resolve("benchmark-kafka.md"), only);
+            System.out.println(only);
+            return;
+        }
         if (BenchOnly.selected(BenchOnly.INCREMENTAL)) { // rows #1, #3, #3b in rounds, data reusable (-Dbench.data-dir)
             String only = new EngineBench(pool, new BenchClient(base, json), json, settings, target)
                     .runIncrementalOnly(Integer.getInteger("bench.warmup-rounds", 2), Integer.getInteger("bench.rounds", 3));
