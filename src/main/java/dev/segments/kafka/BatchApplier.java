@@ -11,13 +11,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Applies one poll's messages: the changes in chunks of {@code segments.kafka.max-batch-size}, each
- * chunk in one {@link AttributeIntake#apply} transaction, and dead-letters the rest. The answer completes
+ * Applies one poll's messages: each partition's changes in chunks of {@code segments.kafka.max-batch-size},
+ * each chunk in one {@link AttributeIntake#apply} transaction, the partitions at the same time (the
+ * intake groups or queues them, {@code segments.intake.concurrent-groups}), and dead-letters the rest. The answer completes
  * only when every change is committed or dead-lettered, which is when the consumer may commit offsets.
  *
  * <p>When a chunk is refused because of its data, the chunk is halved and each half applied in turn
@@ -61,12 +64,24 @@ public class BatchApplier {
                 done = done.chain(() -> deadLetters.send(rejected.delivery(), rejected.problem()));
             }
         }
-        int size = maxBatchSize;
-        for (int from = 0; from < changes.size(); from += size) {
-            List<Change> chunk = changes.subList(from, Math.min(changes.size(), from + size));
-            done = done.chain(() -> applyIsolating(chunk));
+        // each partition's changes in order, one chunk after another; the partitions side by side, so that
+        // one instance keeps more than one intake transaction busy (records are keyed by user, so a user's
+        // changes share a partition and their order is kept; across partitions there is none to keep)
+        Map<Integer, List<Change>> byPartition = new LinkedHashMap<>();
+        changes.forEach(change -> byPartition.computeIfAbsent(change.delivery().partition(), p -> new ArrayList<>()).add(change));
+        List<Uni<Void>> partitions = new ArrayList<>();
+        for (List<Change> inPartition : byPartition.values()) {
+            Uni<Void> partition = Uni.createFrom().voidItem();
+            for (int from = 0; from < inPartition.size(); from += maxBatchSize) {
+                List<Change> chunk = inPartition.subList(from, Math.min(inPartition.size(), from + maxBatchSize));
+                partition = partition.chain(() -> applyIsolating(chunk));
+            }
+            partitions.add(partition);
         }
-        return done;
+        if (partitions.isEmpty()) {
+            return done;
+        }
+        return done.chain(() -> Uni.join().all(partitions).andCollectFailures().replaceWithVoid());
     }
 
     private Uni<Void> applyIsolating(List<Change> chunk) {

@@ -117,4 +117,33 @@ class BatchApplierTest {
         assertEquals(500, deadLettered.get(1L).status());
         assertEquals(3, committed.size());
     }
+
+    @Test
+    void shouldApplyThePartitionsSideBySideEachInItsOrder() {
+        List<KafkaMessages.Parsed> messages = new ArrayList<>();
+        for (int offset = 0; offset < 90; offset++) {
+            String value = "{\"user_id\": " + (offset + 1) + ", \"attributes\": {\"n\": " + offset + "}}";
+            messages.add(KafkaMessages.parse(new KafkaDelivery("t", offset % 3, offset, null, value.getBytes(), 1_000L), JSON));
+        }
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Function<List<AttributeChange>, Uni<?>> slow = batch -> Uni.createFrom().voidItem()
+                .invoke(() -> most.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
+                .onItem().delayIt().by(Duration.ofMillis(20))
+                .invoke(() -> {
+                    committed.addAll(batch);
+                    inFlight.decrementAndGet();
+                });
+        new BatchApplier(slow, sink, 10, Duration.ofMillis(1)).apply(messages).await().atMost(Duration.ofSeconds(10));
+
+        assertEquals(90, committed.size());
+        assertEquals(3, most.get(), "one chunk of each partition in flight at once");
+        for (int partition = 0; partition < 3; partition++) {
+            int p = partition;
+            List<Long> users = committed.stream().map(BatchApplierTest::userOf).filter(u -> (u - 1) % 3 == p).toList();
+            for (int i = 1; i < users.size(); i++) {
+                assertTrue(users.get(i - 1) < users.get(i), "partition " + p + " applied in offset order: " + users);
+            }
+        }
+    }
 }
